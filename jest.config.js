@@ -1,0 +1,25 @@
+/**
+ * Three projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
+ * over HTTP, as the router sees it) and `e2e` (through the router). Contract and e2e tests run against
+ * real servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
+ * `npx jest --selectProjects e2e` runs one layer.
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
+const moduleNameMapper = { '^@fedstack/common$': '<rootDir>/packages/common/src/index.ts' };
+const shared = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  testTimeout: 60_000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{packages,subgraphs,router}/**/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+    },
+    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

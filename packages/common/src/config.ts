@@ -1,0 +1,118 @@
+/**
+ * Helpers for the one `loadConfig(env)` each service has. Every value is read once, trimmed, validated,
+ * and a bad one stops the start with a sentence that says which variable to change.
+ */
+
+/** The environment as `process.env` gives it; tests pass a plain object instead. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown at start-up for a missing or invalid setting. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads a trimmed string; an empty value counts as unset. */
+export function readString(env: Env, name: string): string | undefined;
+export function readString(env: Env, name: string, fallback: string): string;
+export function readString(env: Env, name: string, fallback?: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+/** Reads an integer within `[min, max]`. */
+export function readInt(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be a whole number from ${range.min} to ${range.max}, but got: ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** Reads a TCP port; 0 asks the system for a free one. */
+export function readPort(env: Env, name: string, fallback: number): number {
+  return readInt(env, name, fallback, { min: 0, max: 65535 });
+}
+
+/** Reads `true`/`false` (also `1`/`0`, `yes`/`no`). */
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = readString(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, but got: ${JSON.stringify(raw)}`);
+}
+
+/** Reads one of a fixed set of values. */
+export function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, but got: ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+/** Reads an http(s) URL. */
+export function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = readString(env, name, fallback);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, but got: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL, but got: ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+/** Settings every service has. */
+export interface CommonConfig {
+  /** `development` shows error details and stack traces; `production` masks them. Defaults to `development`. */
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Minimum level written to the log. Defaults to `info`. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** Reads `NODE_ENV` and `LOG_LEVEL`. */
+export function loadCommonConfig(env: Env): CommonConfig {
+  return {
+    nodeEnv: readEnum(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
+    logLevel: readEnum(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+  };
+}
+
+/** Where a subgraph's data lives. */
+export interface MongoConfig {
+  /** A MongoDB connection string: `mongodb://…` or `mongodb+srv://…`. */
+  url: string;
+  /** The database this service owns. */
+  dbName: string;
+  /** The driver's connection pool size. Defaults to 20. */
+  maxPoolSize: number;
+}
+
+/**
+ * Reads a subgraph's database settings: `<PREFIX>_MONGO_URL`, falling back to the shared `MONGO_URL`,
+ * and `<PREFIX>_DB_NAME`. Throws when neither URL is set, saying how to get one.
+ */
+export function loadMongoConfig(env: Env, prefix: string, defaultDbName: string): MongoConfig {
+  const url = readString(env, `${prefix}_MONGO_URL`) ?? readString(env, 'MONGO_URL');
+  if (!url) {
+    throw new ConfigError(
+      `Set MONGO_URL (or ${prefix}_MONGO_URL) to a MongoDB connection string, for example mongodb://localhost:27017, ` +
+        'or run `npm start`, which starts an embedded database and sets it for you.',
+    );
+  }
+  if (!/^mongodb(\+srv)?:\/\//.test(url)) {
+    throw new ConfigError(`${prefix}_MONGO_URL / MONGO_URL must start with mongodb:// or mongodb+srv://`);
+  }
+  const dbName = readString(env, `${prefix}_DB_NAME`, defaultDbName);
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) {
+    throw new ConfigError(`${prefix}_DB_NAME must be 1 to 63 letters, digits, _ or -, but got: ${JSON.stringify(dbName)}`);
+  }
+  return { url, dbName, maxPoolSize: readInt(env, 'MONGO_MAX_POOL_SIZE', 20, { min: 1, max: 1000 }) };
+}

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { resolve } from 'node:path';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { CommonConfig } from './config';
+import { createErrorFormatter } from './errors';
+import { GraphQLService, type Readiness } from './httpServer';
+import type { Logger } from './logger';
+import type { Database } from './mongo';
+
+/** The folder with the SDL files, the single source of truth for every subgraph's schema. */
+export const schemaDir = resolve(__dirname, '../../../schema');
+
+/** Reads a subgraph's SDL from `schema/`. */
+export function readSchema(fileName: string): string {
+  return readFileSync(resolve(schemaDir, fileName), 'utf8');
+}
+
+/** What a subgraph hands to {@link createSubgraphService}. */
+export interface SubgraphServiceOptions<TContext extends BaseContext> {
+  name: string;
+  /** File name in `schema/`, for example `users.graphql`. */
+  schemaFile: string;
+  /** The generated `Resolvers` type is structurally a resolver map; it is checked there, not here. */
+  resolvers: object;
+  /** Builds a fresh context, with fresh loaders, for every request. */
+  createContext: (request: IncomingMessage) => TContext;
+  database: Database;
+  common: CommonConfig;
+  host: string;
+  port: number;
+  logger: Logger;
+}
+
+/**
+ * Builds a subgraph: its federated schema from the SDL, Apollo Server with error masking, served over
+ * HTTP with health checks. Stopping it closes the database connection.
+ */
+export function createSubgraphService<TContext extends BaseContext>(options: SubgraphServiceOptions<TContext>): GraphQLService<TContext> {
+  const development = options.common.nodeEnv !== 'production';
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readSchema(options.schemaFile)),
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    logger: options.logger,
+    includeStacktraceInErrorResponses: development,
+    formatError: createErrorFormatter({
+      development,
+      onUnexpected: (error) => options.logger.error('unexpected error in a resolver', error),
+    }),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  return new GraphQLService<TContext>({
+    name: options.name,
+    apollo,
+    context: async (request) => options.createContext(request),
+    host: options.host,
+    port: options.port,
+    logger: options.logger,
+    readiness: async (): Promise<Readiness> => {
+      try {
+        await options.database.db.command({ ping: 1 });
+        return { ready: true, checks: {} };
+      } catch (error) {
+        return { ready: false, checks: { mongodb: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+    onStopped: () => options.database.close(),
+  });
+}
+
+/**
+ * Runs a service as a process: starts it, and on SIGINT or SIGTERM stops it and exits 0. A second
+ * signal exits at once with 1, for an operator who does not want to wait.
+ */
+export async function runUntilSignalled(service: { start(): Promise<string>; stop(): Promise<void> }, logger: Logger): Promise<void> {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await service.start();
+  } catch (error) {
+    logger.error('failed to start', error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,148 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { repoRoot } from './paths';
+
+/**
+ * The embedded database: FerretDB 1.x, a MongoDB wire-protocol server, on its SQLite backend. It stands
+ * in for MongoDB where there is none (no Docker, no `MONGO_URL`). It is not mongod: no transactions, no
+ * change streams, fewer aggregation stages and operators (see docs/database.md).
+ */
+export const ferretdbModule = 'github.com/FerretDB/FerretDB';
+export const ferretdbVersion = 'v1.24.2';
+
+/** Where the project keeps the FerretDB binary it builds: inside the repository, ignored by git. */
+export const ferretdbBinary = resolve(repoRoot, '.tools', 'bin', `ferretdb-${ferretdbVersion}`);
+
+type Log = (message: string) => void;
+
+/**
+ * Builds FerretDB from the Go module proxy into `.tools/bin` unless it is there already, and returns its
+ * path. The build takes about a minute once; later calls return at once.
+ *
+ * Why not `go install …@v1.24.2`: the proxy refuses the module's version list, which `go install`
+ * reads to check for deprecation, and the module's zip lacks `build/version/version.txt`, which
+ * FerretDB's `main` requires. So: download exactly that version, copy it, add the version file, build.
+ */
+export function ensureFerretDB(log: Log): string {
+  if (existsSync(ferretdbBinary)) return ferretdbBinary;
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new Error(
+      'No MongoDB to use: MONGO_URL is not set, and Go is not installed to build the embedded database (FerretDB). ' +
+        'Either set MONGO_URL to a MongoDB (for example mongodb://localhost:27017 from `docker compose up mongo`), ' +
+        'or install Go 1.24 or newer (https://go.dev/dl/) and run this again.',
+    );
+  }
+  log(`building FerretDB ${ferretdbVersion} with ${go.stdout.trim()} (once, about a minute)…`);
+  const download = spawnSync('go', ['mod', 'download', '-json', `${ferretdbModule}@${ferretdbVersion}`], { encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download ${ferretdbModule}@${ferretdbVersion} failed:\n${download.stdout}${download.stderr}`);
+  const moduleDir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
+
+  const srcDir = resolve(repoRoot, '.tools', 'src', `ferretdb-${ferretdbVersion}`);
+  rmSync(srcDir, { recursive: true, force: true });
+  mkdirSync(srcDir, { recursive: true });
+  cpSync(moduleDir, srcDir, { recursive: true });
+  makeWritable(srcDir);
+  writeFileSync(join(srcDir, 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+
+  mkdirSync(resolve(ferretdbBinary, '..'), { recursive: true });
+  const partial = `${ferretdbBinary}.${process.pid}.partial`;
+  const build = (env: NodeJS.ProcessEnv) => spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], { cwd: srcDir, env, encoding: 'utf8' });
+  let result = build(process.env);
+  if (result.status !== 0) {
+    log(`the build failed with this Go; trying GOTOOLCHAIN=go1.24.3:\n${result.stderr}`);
+    result = build({ ...process.env, GOTOOLCHAIN: 'go1.24.3' });
+  }
+  if (result.status !== 0) throw new Error(`Building FerretDB failed:\n${result.stderr}\nSet MONGO_URL to use another MongoDB instead.`);
+  // Renamed into place only when complete, so a concurrent or interrupted build never leaves half a binary.
+  renameSync(partial, ferretdbBinary);
+  rmSync(srcDir, { recursive: true, force: true });
+  log(`FerretDB built: ${ferretdbBinary}`);
+  return ferretdbBinary;
+}
+
+function makeWritable(dir: string): void {
+  spawnSync('chmod', ['-R', 'u+w', dir]);
+  chmodSync(dir, 0o755);
+}
+
+/** A running embedded database. */
+export interface EmbeddedDatabase {
+  /** The connection string to hand to the services as `MONGO_URL`. */
+  url: string;
+  process: ChildProcess;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts FerretDB on `127.0.0.1:port` (a free port when 0) with its data in `dataDir`, and resolves once
+ * it accepts connections.
+ */
+export async function startFerretDB(options: { dataDir: string; port: number; log: Log }): Promise<EmbeddedDatabase> {
+  const binary = ensureFerretDB(options.log);
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port === 0 ? await freePort() : options.port;
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${options.dataDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${options.dataDir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+
+  const deadline = Date.now() + 30_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode}:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`FerretDB did not accept connections on port ${port} within 30 s:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `mongodb://127.0.0.1:${port}/`,
+    process: child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Asks the system for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolveConnect) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveConnect(true);
+    });
+    socket.once('error', () => resolveConnect(false));
+  });
+}

@@ -1,0 +1,111 @@
+import { ObjectId, type Db } from 'mongodb';
+import type { OrderDocument } from '../../subgraphs/orders/src/data/orders';
+import { ordersCollection } from '../../subgraphs/orders/src/data/orders';
+import type { UserDocument } from '../../subgraphs/users/src/data/users';
+import { usersCollection } from '../../subgraphs/users/src/data/users';
+
+/** How much demo data to make. The defaults are the demo data set `npm start` serves. */
+export interface SeedOptions {
+  users: number;
+  orders: number;
+}
+
+/** The demo data set: 1,000 users, 10,000 orders. */
+export const demoDataSet: SeedOptions = { users: 1000, orders: 10_000 };
+
+/** What {@link seedDemoData} did. */
+export interface SeedResult {
+  usersInserted: number;
+  ordersInserted: number;
+}
+
+const firstNames = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Frances', 'John', 'Hedy', 'Dennis', 'Karen', 'Tim'];
+const lastNames = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Torvalds', 'Allen', 'Backus', 'Lamarr', 'Ritchie', 'Jones', 'Berners-Lee'];
+const products = [
+  { sku: 'BOOK-001', name: 'The Art of Computer Programming', unitPrice: 24_999 },
+  { sku: 'BOOK-002', name: 'Structure and Interpretation of Computer Programs', unitPrice: 5_500 },
+  { sku: 'KEYB-010', name: 'Mechanical keyboard', unitPrice: 12_900 },
+  { sku: 'MOUS-020', name: 'Wireless mouse', unitPrice: 3_450 },
+  { sku: 'CABL-030', name: 'USB-C cable', unitPrice: 999 },
+  { sku: 'MUG-040', name: 'Coffee mug', unitPrice: 1_250 },
+  { sku: 'DESK-050', name: 'Standing desk', unitPrice: 49_900 },
+  { sku: 'LAMP-060', name: 'Desk lamp', unitPrice: 4_200 },
+] as const;
+const statuses = ['PENDING', 'PAID', 'PAID', 'SHIPPED', 'SHIPPED', 'SHIPPED', 'CANCELLED'] as const;
+
+/** The first user is created at this instant, each next one an hour later. */
+const epoch = Date.UTC(2025, 0, 1);
+
+/** A small deterministic generator (mulberry32): the same seed gives the same data set everywhere. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A deterministic ObjectId: the creation time in its first 4 bytes (as MongoDB's own), then a kind and a counter. */
+function deterministicId(createdAt: Date, kind: number, counter: number): ObjectId {
+  const seconds = Math.floor(createdAt.getTime() / 1000).toString(16).padStart(8, '0');
+  return ObjectId.createFromHexString(`${seconds}${kind.toString(16).padStart(4, '0')}${counter.toString(16).padStart(12, '0')}`);
+}
+
+/** The demo users, always the same for the same count. */
+export function demoUsers(count: number): UserDocument[] {
+  return Array.from({ length: count }, (_, i) => {
+    const createdAt = new Date(epoch + i * 3_600_000);
+    const first = firstNames[i % firstNames.length]!;
+    const last = lastNames[Math.floor(i / firstNames.length) % lastNames.length]!;
+    return { _id: deterministicId(createdAt, 1, i), email: `${first}.${last}.${i}@example.com`.toLowerCase(), name: `${first} ${last}`, createdAt };
+  });
+}
+
+/**
+ * The demo orders for `users`, always the same for the same counts. Skewed on purpose, like real
+ * shops: the owner of an order is drawn so that user 0 has about a third of a thousand orders, the next
+ * ones fewer and fewer, and the last tenth of the users have none.
+ */
+export function demoOrders(users: readonly UserDocument[], count: number): OrderDocument[] {
+  const next = random(42);
+  const buyers = Math.max(1, Math.floor(users.length * 0.9));
+  return Array.from({ length: count }, (_, i) => {
+    const user = users[Math.min(buyers - 1, Math.floor(next() ** 2 * buyers))]!;
+    const createdAt = new Date(user.createdAt.getTime() + Math.floor(next() * 365 * 86_400_000));
+    const items = Array.from({ length: 1 + Math.floor(next() * 3) }, () => {
+      const product = products[Math.floor(next() * products.length)]!;
+      return { ...product, quantity: 1 + Math.floor(next() * 4) };
+    });
+    return {
+      _id: deterministicId(createdAt, 2, i),
+      userId: user._id,
+      items,
+      total: items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0),
+      currency: 'USD',
+      status: statuses[Math.floor(next() * statuses.length)]!,
+      createdAt,
+    };
+  });
+}
+
+/**
+ * Fills the users and orders databases with the demo data set. A collection that already holds data is
+ * left alone, so running it again, or against a database in use, changes nothing.
+ */
+export async function seedDemoData(usersDb: Db, ordersDb: Db, options: SeedOptions = demoDataSet): Promise<SeedResult> {
+  const users = demoUsers(options.users);
+  const result: SeedResult = { usersInserted: 0, ordersInserted: 0 };
+  if ((await usersCollection(usersDb).countDocuments({}, { limit: 1 })) === 0) {
+    for (let i = 0; i < users.length; i += 1000) await usersCollection(usersDb).insertMany(users.slice(i, i + 1000));
+    result.usersInserted = users.length;
+  }
+  if ((await ordersCollection(ordersDb).countDocuments({}, { limit: 1 })) === 0) {
+    const orders = demoOrders(users, options.orders);
+    for (let i = 0; i < orders.length; i += 1000) await ordersCollection(ordersDb).insertMany(orders.slice(i, i + 1000));
+    result.ordersInserted = orders.length;
+  }
+  return result;
+}

@@ -1,0 +1,22 @@
+import { loadCommonConfig, loadMongoConfig, readPort, readString, type CommonConfig, type Env, type MongoConfig } from '@fedstack/common';
+
+/** Everything the orders subgraph reads from its environment, read once at start-up. */
+export interface OrdersConfig {
+  common: CommonConfig;
+  /** `ORDERS_HOST`: the interface to listen on. Defaults to `0.0.0.0`. */
+  host: string;
+  /** `ORDERS_PORT`: defaults to 4002; 0 picks a free port. */
+  port: number;
+  /** `ORDERS_MONGO_URL` or `MONGO_URL`, and `ORDERS_DB_NAME` (defaults to `orders`). */
+  mongo: MongoConfig;
+}
+
+/** Reads and validates the orders subgraph's settings; throws a `ConfigError` naming what to change. */
+export function loadConfig(env: Env): OrdersConfig {
+  return {
+    common: loadCommonConfig(env),
+    host: readString(env, 'ORDERS_HOST', '0.0.0.0'),
+    port: readPort(env, 'ORDERS_PORT', 4002),
+    mongo: loadMongoConfig(env, 'ORDERS', 'orders'),
+  };
+}

@@ -1,0 +1,102 @@
+import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import type { OrderStatus } from '../__generated__/resolvers-types';
+
+/** One product line as stored inside an order. Money is integer minor units (cents), never floats. */
+export interface LineItemDocument {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/** An order as stored in the `orders` collection. */
+export interface OrderDocument {
+  _id: ObjectId;
+  userId: ObjectId;
+  items: LineItemDocument[];
+  /** Sum of `quantity × unitPrice` over the items, in minor units. */
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  createdAt: Date;
+  cancelledAt?: Date;
+}
+
+/** What this subgraph knows of a user: only the id; the users subgraph owns the rest. */
+export interface UserReference {
+  id: string;
+}
+
+/** The position of an order in a user's newest-first list, as carried by a cursor. */
+export interface OrderPosition {
+  createdAt: Date;
+  id: ObjectId;
+}
+
+/** The collection this subgraph owns. */
+export function ordersCollection(db: Db): Collection<OrderDocument> {
+  return db.collection<OrderDocument>('orders');
+}
+
+/** Creates the indexes the queries rely on. Safe to run on every start: existing indexes are kept. */
+export async function ensureOrderIndexes(orders: Collection<OrderDocument>): Promise<void> {
+  await orders.createIndex({ userId: 1, createdAt: -1 }, { name: 'userId_1_createdAt_-1' });
+}
+
+/** One command for any number of ids; the order of the result is the database's. */
+export function findOrdersByIds(orders: Collection<OrderDocument>, ids: readonly ObjectId[]): Promise<OrderDocument[]> {
+  return orders.find({ _id: { $in: [...ids] } }).toArray();
+}
+
+/**
+ * The orders of many users in one command, each user's newest first, optionally only those in
+ * `status` and only those after `after` in that order.
+ *
+ * It returns every matching order of those users, and the caller keeps each user's first page. MongoDB
+ * could cut each user's list on the server (`$group` with `$push` and `$slice`, or `$setWindowFields`),
+ * but FerretDB implements neither, and one `find` that both run keeps the batch at one command.
+ */
+export function findOrdersOfUsers(
+  orders: Collection<OrderDocument>,
+  userIds: readonly ObjectId[],
+  options: { status: OrderStatus | undefined; after: OrderPosition | undefined },
+): Promise<OrderDocument[]> {
+  const filter: Filter<OrderDocument> = { userId: { $in: [...userIds] } };
+  if (options.status) filter.status = options.status;
+  if (options.after) {
+    const { createdAt, id } = options.after;
+    filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
+  }
+  return orders.find(filter).sort({ userId: 1, createdAt: -1, _id: -1 }).toArray();
+}
+
+/** How many orders (optionally in `status`) each user has, in one aggregation; users with none are absent. */
+export async function countOrdersOfUsers(
+  orders: Collection<OrderDocument>,
+  userIds: readonly ObjectId[],
+  status: OrderStatus | undefined,
+): Promise<Array<{ _id: ObjectId; count: number }>> {
+  const match: Filter<OrderDocument> = { userId: { $in: [...userIds] } };
+  if (status) match.status = status;
+  return orders
+    .aggregate<{ _id: ObjectId; count: number }>([{ $match: match }, { $group: { _id: '$userId', count: { $sum: 1 } } }])
+    .toArray();
+}
+
+/** Stores a new order. */
+export async function insertOrder(orders: Collection<OrderDocument>, order: OrderDocument): Promise<OrderDocument> {
+  await orders.insertOne(order);
+  return order;
+}
+
+/**
+ * Moves an order from `PENDING` to `CANCELLED` in one atomic update, so two concurrent cancels cannot
+ * both win. Returns the cancelled order, or null when no `PENDING` order has that id.
+ */
+export function cancelPendingOrder(orders: Collection<OrderDocument>, id: ObjectId, now: Date): Promise<OrderDocument | null> {
+  return orders.findOneAndUpdate(
+    { _id: id, status: 'PENDING' },
+    { $set: { status: 'CANCELLED', cancelledAt: now } },
+    { returnDocument: 'after' },
+  );
+}

@@ -1,0 +1,58 @@
+import { createByIdLoader, groupByKeys, orderByKeys } from '@fedstack/common';
+import DataLoader from 'dataloader';
+import type { Collection, ObjectId } from 'mongodb';
+import type { OrderStatus } from './__generated__/resolvers-types';
+import { countOrdersOfUsers, findOrdersByIds, findOrdersOfUsers, type OrderDocument, type OrderPosition } from './data/orders';
+
+/** The arguments of `User.orders` that change which orders match (the page size is cut in memory). */
+export interface OrdersFilter {
+  status: OrderStatus | undefined;
+  after: OrderPosition | undefined;
+}
+
+/** The orders subgraph's per-request loaders. */
+export interface OrdersLoaders {
+  /** Orders by id: every `__resolveReference` and `Query.order` in a tick is one `$in` query. */
+  orderById: DataLoader<ObjectId, OrderDocument | null, string>;
+  /**
+   * Each user's matching orders, newest first. One loader per distinct filter, so every `User.orders`
+   * with the same arguments in a tick (the usual case: a list of users) shares one `find`.
+   */
+  ordersOfUser(filter: OrdersFilter): DataLoader<ObjectId, OrderDocument[], string>;
+  /** Each user's number of orders (in `status`, when given): one aggregation per tick and status. */
+  orderCountOfUser(status: OrderStatus | undefined): DataLoader<ObjectId, number, string>;
+}
+
+const byHex = { cacheKeyFn: (id: ObjectId) => id.toHexString() };
+
+/** Creates fresh loaders; called once per request by the context factory. */
+export function createLoaders(orders: Collection<OrderDocument>): OrdersLoaders {
+  const ordersOfUser = new Map<string, DataLoader<ObjectId, OrderDocument[], string>>();
+  const orderCountOfUser = new Map<string, DataLoader<ObjectId, number, string>>();
+  return {
+    orderById: createByIdLoader((ids) => findOrdersByIds(orders, ids), (order) => order._id),
+
+    ordersOfUser(filter) {
+      const key = JSON.stringify([filter.status ?? null, filter.after?.createdAt.toISOString() ?? null, filter.after?.id.toHexString() ?? null]);
+      let loader = ordersOfUser.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (userIds) => groupByKeys(userIds, await findOrdersOfUsers(orders, userIds, filter), (order) => order.userId), byHex);
+        ordersOfUser.set(key, loader);
+      }
+      return loader;
+    },
+
+    orderCountOfUser(status) {
+      const key = status ?? '';
+      let loader = orderCountOfUser.get(key);
+      if (!loader) {
+        loader = new DataLoader(async (userIds) => {
+          const counts = orderByKeys(userIds, await countOrdersOfUsers(orders, userIds, status), (row) => row._id);
+          return counts.map((row) => row?.count ?? 0);
+        }, byHex);
+        orderCountOfUser.set(key, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { createByIdLoader } from '@fedstack/common';
+import type { Collection } from 'mongodb';
+import { findUsersByIds, type UserDocument } from './data/users';
+
+/** The users subgraph's per-request loaders. */
+export interface UsersLoaders {
+  /** Users by id: every `__resolveReference` and `Query.user` in a tick is one `$in` query. */
+  userById: ReturnType<typeof createByIdLoader<UserDocument['_id'], UserDocument>>;
+}
+
+/** Creates fresh loaders; called once per request by the context factory. */
+export function createLoaders(users: Collection<UserDocument>): UsersLoaders {
+  return {
+    userById: createByIdLoader((ids) => findUsersByIds(users, ids), (user) => user._id),
+  };
+}

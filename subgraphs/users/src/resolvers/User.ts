@@ -1,0 +1,8 @@
+import { parseId } from '@fedstack/common';
+import type { UserResolvers } from '../__generated__/resolvers-types';
+
+export const User: UserResolvers = {
+  // Representations from the router arrive in batches; the loader turns each batch into one query.
+  __resolveReference: (reference, { loaders }) => loaders.userById.load(parseId(reference.id, 'representations.id')),
+  id: (user) => user._id.toHexString(),
+};

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { BaseContext } from '@apollo/server';
+import { CommandLog, connectDatabase, type Database, type Env, type GraphQLService } from '@fedstack/common';
+import { loadConfig as loadRouterConfig } from '../../router/src/config';
+import { createRouterService } from '../../router/src/service';
+import { seedDemoData, type SeedOptions } from '../../scripts/lib/seed';
+import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
+import { createOrdersService } from '../../subgraphs/orders/src/service';
+import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
+import { createUsersService } from '../../subgraphs/users/src/service';
+import { startDelayProxy, type DelayProxy } from './delayProxy';
+
+/** A running platform: both subgraphs and the router on free loopback ports, on databases of its own. */
+export interface Stack {
+  routerUrl: string;
+  usersUrl: string;
+  ordersUrl: string;
+  usersDatabase: Database;
+  ordersDatabase: Database;
+  /** Every command the users subgraph sends to its database. */
+  usersCommands: CommandLog;
+  /** Every command the orders subgraph sends to its database. */
+  ordersCommands: CommandLog;
+  router: GraphQLService<BaseContext>;
+  stop(): Promise<void>;
+}
+
+/** How to start a {@link Stack}. */
+export interface StackOptions {
+  /** Demo data to seed; none when absent. */
+  seed?: SeedOptions;
+  /** Milliseconds added to every router→subgraph request, per subgraph, to stand for subgraphs on other machines. */
+  subgraphDelayMs?: { users?: number; orders?: number };
+  /** More settings for every service, such as `NODE_ENV`. */
+  env?: Env;
+}
+
+/**
+ * Starts real servers over HTTP against the real database in `MONGO_URL` (see globalSetup), each stack
+ * on two fresh databases that `stop()` drops.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const mongoUrl = process.env.MONGO_URL;
+  if (!mongoUrl) throw new Error('MONGO_URL is not set: the jest globalSetup should have started a database.');
+  const env: Env = {
+    MONGO_URL: mongoUrl,
+    USERS_DB_NAME: `${prefix}_users`,
+    ORDERS_DB_NAME: `${prefix}_orders`,
+    USERS_HOST: '127.0.0.1',
+    ORDERS_HOST: '127.0.0.1',
+    ROUTER_HOST: '127.0.0.1',
+    USERS_PORT: '0',
+    ORDERS_PORT: '0',
+    ROUTER_PORT: '0',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...options.env,
+  };
+  const usersConfig = loadUsersConfig(env);
+  const ordersConfig = loadOrdersConfig(env);
+  const usersDatabase = await connectDatabase(usersConfig.mongo, 'users-subgraph-test');
+  const ordersDatabase = await connectDatabase(ordersConfig.mongo, 'orders-subgraph-test');
+  if (options.seed) await seedDemoData(usersDatabase.db, ordersDatabase.db, options.seed);
+
+  const users = await createUsersService(usersConfig, usersDatabase);
+  const orders = await createOrdersService(ordersConfig, ordersDatabase);
+  const usersUrl = await users.start();
+  const ordersUrl = await orders.start();
+  const proxies: DelayProxy[] = [];
+  const reach = async (url: string, delayMs: number | undefined) => {
+    if (!delayMs) return url;
+    const proxy = await startDelayProxy(url, delayMs);
+    proxies.push(proxy);
+    return proxy.url;
+  };
+  const router = createRouterService(
+    loadRouterConfig({ ...env, SUBGRAPH_USERS_URL: await reach(usersUrl, options.subgraphDelayMs?.users), SUBGRAPH_ORDERS_URL: await reach(ordersUrl, options.subgraphDelayMs?.orders) }),
+  );
+  const routerUrl = await router.start();
+  const usersCommands = CommandLog.attach(usersDatabase.client);
+  const ordersCommands = CommandLog.attach(ordersDatabase.client);
+
+  return {
+    routerUrl,
+    usersUrl,
+    ordersUrl,
+    usersDatabase,
+    ordersDatabase,
+    usersCommands,
+    ordersCommands,
+    router,
+    async stop() {
+      await router.stop();
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+      // Drop before the services close their connections.
+      await Promise.all([usersDatabase.db.dropDatabase(), ordersDatabase.db.dropDatabase()]);
+      await Promise.all([users.stop(), orders.stop()]);
+    },
+  };
+}
