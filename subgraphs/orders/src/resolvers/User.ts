@@ -16,7 +16,7 @@ function decodeOrderCursor(after: string): OrderPosition {
 
 export const User: UserResolvers = {
   // Any well-formed id is a user here; whether it exists is the users subgraph's business.
-  __resolveReference: (reference) => ({ id: parseId(reference.id, 'representations.id').toHexString() }),
+  __resolveReference: async (reference) => ({ id: parseId(reference.id, 'representations.id').toHexString() }),
 
   orders: async (user, { first, after, status }, { loaders }, info) => {
     const size = pageSize(first, ordersPageSize);

@@ -1,0 +1,56 @@
+import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { postGraphQL } from '../support/graphql';
+import { startStack, type Stack } from '../support/stack';
+
+const seed = { users: 20, orders: 120 };
+const users = demoUsers(seed.users);
+const orders = demoOrders(users, seed.orders);
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ seed });
+});
+afterAll(() => stack.stop());
+
+describe('the orders subgraph, as the router calls it', () => {
+  it('resolves Order representations in their order, null for ids nobody has, in one find', async () => {
+    const picked = [orders[5]!, orders[77]!];
+    stack.ordersCommands.clear();
+    const { body } = await postGraphQL(
+      stack.ordersUrl,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Order { id total status user { id } } } }`,
+      { representations: [...picked.map((o) => ({ __typename: 'Order', id: o._id.toHexString() })), { __typename: 'Order', id: 'dddddddddddddddddddddddd' }] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      _entities: [...picked.map((o) => ({ id: o._id.toHexString(), total: o.total, status: o.status, user: { id: o.userId.toHexString() } })), null],
+    });
+    expect(stack.ordersCommands.commands.map((c) => `${c.command} ${c.collection}`)).toEqual(['find orders']);
+  });
+
+  it('resolves User representations to their orders, every user in one find and one count', async () => {
+    const picked = [users[3]!, users[0]!, users[19]!];
+    stack.ordersCommands.clear();
+    const { body } = await postGraphQL(
+      stack.ordersUrl,
+      `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id orders(first: 2) { totalCount nodes { id } } } } }`,
+      { representations: picked.map((u) => ({ __typename: 'User', id: u._id.toHexString() })) },
+    );
+    expect(body.errors).toBeUndefined();
+    const expected = picked.map((user) => {
+      const own = orders
+        .filter((o) => o.userId.equals(user._id))
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+      return { id: user._id.toHexString(), orders: { totalCount: own.length, nodes: own.slice(0, 2).map((o) => ({ id: o._id.toHexString() })) } };
+    });
+    expect(body.data).toEqual({ _entities: expected });
+    expect(stack.ordersCommands.commands.map((c) => `${c.command} ${c.collection}`).sort()).toEqual(['aggregate orders', 'find orders']);
+  });
+
+  it('answers Query.user with a reference for any well-formed id, without reading the database', async () => {
+    stack.ordersCommands.clear();
+    const { body } = await postGraphQL(stack.ordersUrl, `{ user(id: "EEEEEEEEEEEEEEEEEEEEEEEE") { id } }`);
+    expect(body).toEqual({ data: { user: { id: 'eeeeeeeeeeeeeeeeeeeeeeee' } } });
+    expect(stack.ordersCommands.count()).toBe(0);
+  });
+});

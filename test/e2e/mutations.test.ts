@@ -1,0 +1,113 @@
+import { demoUsers } from '../../scripts/lib/seed';
+import { postGraphQL } from '../support/graphql';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ seed: { users: 10, orders: 30 } });
+});
+afterAll(() => stack.stop());
+
+const placeOrder = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status total currency items { sku subtotal } user { id name } } }`;
+const cancelOrder = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
+const noOrders = demoUsers(10)[9]!;
+
+describe('createUser', () => {
+  it('creates a user that the graph then serves', async () => {
+    const { body } = await postGraphQL(stack.routerUrl, `mutation { createUser(input: { email: "  New.Person@Example.com ", name: "New Person" }) { id email name createdAt } }`);
+    const created = (body.data as { createUser: { id: string; email: string; createdAt: string } }).createUser;
+    expect(created).toMatchObject({ email: 'new.person@example.com', name: 'New Person' });
+    expect(new Date(created.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const read = await postGraphQL(stack.routerUrl, `query($id: ID!) { user(id: $id) { email orders { totalCount } } }`, { id: created.id });
+    expect(read.body).toEqual({ data: { user: { email: 'new.person@example.com', orders: { totalCount: 0 } } } });
+  });
+
+  it('refuses a taken e-mail address with EMAIL_TAKEN', async () => {
+    const { body } = await postGraphQL(stack.routerUrl, `mutation($email: String!) { createUser(input: { email: $email, name: "Twin" }) { id } }`, { email: demoUsers(1)[0]!.email.toUpperCase() });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'EMAIL_TAKEN', field: 'input.email' });
+    expect(await stack.usersDatabase.db.collection('users').countDocuments({ name: 'Twin' })).toBe(0);
+  });
+
+  it('refuses a malformed e-mail address with BAD_USER_INPUT naming the field', async () => {
+    const { body } = await postGraphQL(stack.routerUrl, `mutation { createUser(input: { email: "no-at-sign", name: "X" }) { id } }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
+  });
+});
+
+describe('placeOrder and cancelOrder', () => {
+  it('places a PENDING order with its total computed in cents, and lists it first among the user\'s orders', async () => {
+    const { body } = await postGraphQL(stack.routerUrl, placeOrder, {
+      input: { userId: noOrders._id.toHexString(), items: [{ sku: 'MUG-040', name: 'Coffee mug', quantity: 3, unitPrice: 1250 }, { sku: 'CABL-030', name: 'USB-C cable', quantity: 1, unitPrice: 999 }] },
+    });
+    const order = (body.data as { placeOrder: { id: string } }).placeOrder;
+    expect(order).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      status: 'PENDING',
+      total: 3 * 1250 + 999,
+      currency: 'USD',
+      items: [{ sku: 'MUG-040', subtotal: 3750 }, { sku: 'CABL-030', subtotal: 999 }],
+      user: { id: noOrders._id.toHexString(), name: noOrders.name },
+    });
+    const listed = await postGraphQL(stack.routerUrl, `query($id: ID!) { user(id: $id) { orders(first: 1) { nodes { id } totalCount } } }`, { id: noOrders._id.toHexString() });
+    expect(listed.body.data).toEqual({ user: { orders: { nodes: [{ id: order.id }], totalCount: 1 } } });
+  });
+
+  it('cancels a PENDING order once, then refuses with ORDER_NOT_CANCELLABLE', async () => {
+    const placed = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId: noOrders._id.toHexString(), items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1 }] } });
+    const id = (placed.body.data as { placeOrder: { id: string } }).placeOrder.id;
+    expect((await postGraphQL(stack.routerUrl, cancelOrder, { id })).body).toEqual({ data: { cancelOrder: { id, status: 'CANCELLED' } } });
+    const again = await postGraphQL(stack.routerUrl, cancelOrder, { id });
+    expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', status: 'CANCELLED' });
+    expect(again.body.errors?.[0]?.message).toContain('only a PENDING order can be cancelled');
+  });
+
+  it('answers NOT_FOUND for cancelling an order nobody has', async () => {
+    const { body } = await postGraphQL(stack.routerUrl, cancelOrder, { id: 'bbbbbbbbbbbbbbbbbbbbbbbb' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+  });
+
+  it.each([
+    [{ quantity: 0 }, 'input.items[0].quantity'],
+    [{ quantity: 1.5 }, null],
+    [{ unitPrice: -1 }, 'input.items[0].unitPrice'],
+    [{ sku: '' }, 'input.items[0].sku'],
+    [{ name: 'x'.repeat(201) }, 'input.items[0].name'],
+  ])('refuses the item %j without writing anything', async (change, field) => {
+    const before = await stack.ordersDatabase.db.collection('orders').countDocuments();
+    const { body } = await postGraphQL(stack.routerUrl, placeOrder, {
+      input: { userId: noOrders._id.toHexString(), items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1, ...change }] },
+    });
+    expect(body.data ?? null).toBeNull();
+    // A float where an Int is declared fails GraphQL's own variable coercion, before any resolver.
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    if (field) expect(body.errors?.[0]?.extensions?.field).toBe(field);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments()).toBe(before);
+  });
+
+  it('refuses an order without items and one in an unknown currency format', async () => {
+    const userId = noOrders._id.toHexString();
+    const empty = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId, items: [] } });
+    expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.items' });
+    const currency = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId, currency: 'usd', items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1 }] } });
+    expect(currency.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currency' });
+  });
+});
+
+describe('errors outside development', () => {
+  let production: Stack;
+  beforeAll(async () => {
+    production = await startStack({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => production.stop());
+
+  it('keep their code and carry no stack trace', async () => {
+    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "nope") { name } }`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(body)).not.toContain('stacktrace');
+  });
+
+  it('do not show the query plan, even when asked', async () => {
+    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "aaaaaaaaaaaaaaaaaaaaaaaa") { name } }`, {}, { 'Apollo-Query-Plan-Experimental': '1' });
+    expect(body).toEqual({ data: { user: null } });
+  });
+});
