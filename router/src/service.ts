@@ -23,6 +23,8 @@ export function createRouterService(config: RouterConfig): GraphQLService<BaseCo
       onUnexpected: (error) => logger.error('unexpected error', error),
     }),
     plugins: [ApolloServerPluginLandingPageDisabled(), useSettledRootNulls(logger)],
+    // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.
+    stopOnTerminationSignals: false,
   });
   return new GraphQLService<BaseContext>({
     name: 'router',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -54,7 +54,10 @@ export function createSubgraphService<TContext extends BaseContext>(options: Sub
       development,
       onUnexpected: (error) => options.logger.error('unexpected error in a resolver', error),
     }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Traces for Apollo's cloud reporting: unused here, and each one costs work on every request.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.
+    stopOnTerminationSignals: false,
   });
   return new GraphQLService<TContext>({
     name: options.name,

@@ -1,0 +1,37 @@
+import { ConfigError, loadCommonConfig, loadMongoConfig, readBoolean, readInt, readPort, readUrl } from './config';
+
+describe('config readers', () => {
+  it('fall back to the default when a variable is unset or blank', () => {
+    expect(readPort({}, 'PORT', 4001)).toBe(4001);
+    expect(readPort({ PORT: '  ' }, 'PORT', 4001)).toBe(4001);
+    expect(readBoolean({}, 'FLAG', true)).toBe(true);
+  });
+
+  it('trim and parse what is set', () => {
+    expect(readPort({ PORT: ' 0 ' }, 'PORT', 4001)).toBe(0);
+    expect(readBoolean({ FLAG: 'No' }, 'FLAG', true)).toBe(false);
+  });
+
+  it('refuse a bad value with a sentence naming the variable and the value', () => {
+    expect(() => readPort({ PORT: '70000' }, 'PORT', 1)).toThrow(new ConfigError('PORT must be a whole number from 0 to 65535, but got: "70000"'));
+    expect(() => readInt({ N: '1.5' }, 'N', 1, { min: 1, max: 5 })).toThrow(ConfigError);
+    expect(() => readBoolean({ FLAG: 'maybe' }, 'FLAG', true)).toThrow('FLAG must be true or false, but got: "maybe"');
+    expect(() => readUrl({ U: 'ftp://x' }, 'U', 'http://a')).toThrow('U must be an http(s) URL');
+    expect(() => loadCommonConfig({ NODE_ENV: 'prod' })).toThrow('NODE_ENV must be one of development, production, test, but got: "prod"');
+  });
+});
+
+describe('loadMongoConfig', () => {
+  it('prefers the per-service URL over MONGO_URL', () => {
+    expect(loadMongoConfig({ MONGO_URL: 'mongodb://shared', USERS_MONGO_URL: 'mongodb://own' }, 'USERS', 'users')).toEqual({ url: 'mongodb://own', dbName: 'users', maxPoolSize: 20 });
+    expect(loadMongoConfig({ MONGO_URL: 'mongodb+srv://cluster', USERS_DB_NAME: 'people' }, 'USERS', 'users').dbName).toBe('people');
+  });
+
+  it('says how to get a database when none is set', () => {
+    expect(() => loadMongoConfig({}, 'ORDERS', 'orders')).toThrow(/Set MONGO_URL \(or ORDERS_MONGO_URL\).*npm start/);
+  });
+
+  it('refuses a URL that is not a MongoDB connection string', () => {
+    expect(() => loadMongoConfig({ MONGO_URL: 'postgres://x' }, 'ORDERS', 'orders')).toThrow(ConfigError);
+  });
+});

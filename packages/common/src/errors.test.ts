@@ -1,0 +1,44 @@
+import { GraphQLError } from 'graphql';
+import { createErrorFormatter, ErrorCode, errorStatus } from './errors';
+import { parseId } from './ids';
+
+describe('createErrorFormatter', () => {
+  const unexpected = { message: 'connection reset by peer at 10.0.0.3', extensions: { code: 'SOMETHING_ELSE', stacktrace: ['at x'] } };
+
+  it('masks an error without a public code as INTERNAL_SERVER_ERROR in production, and reports it', () => {
+    const seen: unknown[] = [];
+    const format = createErrorFormatter({ development: false, onUnexpected: (error) => seen.push(error) });
+    const original = new Error('boom');
+    expect(format(unexpected, original)).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(seen).toEqual([original]);
+  });
+
+  it('keeps a public code and its fields, without the stack trace, in production', () => {
+    const format = createErrorFormatter({ development: false });
+    expect(format({ message: 'id: bad', extensions: { code: 'BAD_USER_INPUT', field: 'id', stacktrace: ['at y'] } }, null)).toEqual({
+      message: 'id: bad',
+      extensions: { code: 'BAD_USER_INPUT', field: 'id' },
+    });
+  });
+
+  it('shows everything in development', () => {
+    expect(createErrorFormatter({ development: true })(unexpected, null)).toBe(unexpected);
+  });
+});
+
+describe('error codes', () => {
+  it('each have an HTTP status', () => {
+    for (const code of Object.values(ErrorCode)) expect(errorStatus[code]).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('parseId', () => {
+  it('accepts 24 hex characters in either case', () => {
+    expect(parseId('AAAAAAAAAAAAAAAAAAAAAAAA', 'id').toHexString()).toBe('aaaaaaaaaaaaaaaaaaaaaaaa');
+  });
+
+  it.each(['', 'abc', 'aaaaaaaaaaaa', 'g'.repeat(24), 'a'.repeat(25)])('refuses %p with BAD_USER_INPUT naming the field', (value) => {
+    expect(() => parseId(value, 'input.userId')).toThrow(GraphQLError);
+    expect(() => parseId(value, 'input.userId')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.userId' } }));
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * `npm run seed`: fills the databases in MONGO_URL (or USERS_MONGO_URL / ORDERS_MONGO_URL) with the
+ * deterministic demo data set, unless they hold data already. `npm start` runs it for you.
+ */
+import { connectDatabase } from '@fedstack/common';
+import { loadConfig as loadOrdersConfig } from '../subgraphs/orders/src/config';
+import { loadConfig as loadUsersConfig } from '../subgraphs/users/src/config';
+import { seedDemoData } from './lib/seed';
+
+async function main(): Promise<void> {
+  const users = await connectDatabase(loadUsersConfig(process.env).mongo, 'seed');
+  const orders = await connectDatabase(loadOrdersConfig(process.env).mongo, 'seed');
+  try {
+    const result = await seedDemoData(users.db, orders.db);
+    process.stdout.write(
+      result.usersInserted + result.ordersInserted === 0
+        ? 'seed: the databases hold data already; nothing changed.\n'
+        : `seed: inserted ${result.usersInserted} users and ${result.ordersInserted} orders.\n`,
+    );
+  } finally {
+    await Promise.all([users.close(), orders.close()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
