@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { ConfigError } from '@fedstack/common';
+import { loadConfig } from './config';
+
+describe('the router config', () => {
+  it('defaults to the checked-in supergraph, with the query plan and introspection on outside production', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, mode: 'static', exposeQueryPlan: true, introspection: true, subgraphUrls: {} });
+    expect(config.supergraphPath).toBe(resolve(__dirname, '../../schema/supergraph.graphql'));
+  });
+
+  it('turns the query plan and introspection off in production unless enabled', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ exposeQueryPlan: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('reads SUBGRAPH_<NAME>_URL for any subgraph name', () => {
+    const config = loadConfig({ SUBGRAPH_USERS_URL: 'http://users:4001/graphql', SUBGRAPH_INVENTORY_ITEMS_URL: 'https://inv.example/graphql' });
+    expect(config.subgraphUrls).toEqual({ users: 'http://users:4001/graphql', inventory_items: 'https://inv.example/graphql' });
+  });
+
+  it('serves any supergraph file by path', () => {
+    expect(loadConfig({ SUPERGRAPH_PATH: '/srv/their-supergraph.graphql' }).supergraphPath).toBe('/srv/their-supergraph.graphql');
+  });
+
+  it('refuses settings that contradict each other or are malformed', () => {
+    expect(() => loadConfig({ SUPERGRAPH_MODE: 'live', SUPERGRAPH_PATH: 'x.graphql' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SUPERGRAPH_MODE: 'dynamic' })).toThrow('SUPERGRAPH_MODE must be one of static, live, but got: "dynamic"');
+    expect(() => loadConfig({ SUBGRAPH_USERS_URL: 'users:4001' })).toThrow('SUBGRAPH_USERS_URL must be an http(s) URL');
+  });
+});
