@@ -1,0 +1,52 @@
+# One image for every service: the users and orders subgraphs and the router. docker-compose.yml picks
+# which one a container runs with `command`; without one it runs the router.
+#
+#   docker build -t fedstack .
+#   docker run --rm -p 4000:4000 fedstack                                  # the router
+#   docker run --rm -e MONGO_URL=mongodb://… fedstack node subgraphs/users/dist/index.js
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: every dependency, then `tsc -b` writes each workspace's dist/ ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+
+# The manifests first, so the install layer is reused until a dependency changes.
+COPY package.json package-lock.json ./
+COPY packages/common/package.json packages/common/
+COPY subgraphs/users/package.json subgraphs/users/
+COPY subgraphs/orders/package.json subgraphs/orders/
+COPY router/package.json router/
+RUN npm ci --no-audit --no-fund
+
+COPY tsconfig.base.json ./
+COPY schema/ schema/
+COPY packages/ packages/
+COPY subgraphs/ subgraphs/
+COPY router/ router/
+RUN npx tsc -b packages/common subgraphs/users subgraphs/orders router
+
+# ---- runtime: production dependencies and the compiled JavaScript only ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+COPY packages/common/package.json packages/common/
+COPY subgraphs/users/package.json subgraphs/users/
+COPY subgraphs/orders/package.json subgraphs/orders/
+COPY router/package.json router/
+# Links the workspaces into node_modules/@fedstack/*; @fedstack/common's `exports` send plain `node` to its dist/.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# The layout matches the repository: services find the SDL in /app/schema, three levels up from dist/.
+COPY --from=build /app/schema/ schema/
+COPY --from=build /app/packages/common/dist/ packages/common/dist/
+COPY --from=build /app/subgraphs/users/dist/ subgraphs/users/dist/
+COPY --from=build /app/subgraphs/orders/dist/ subgraphs/orders/dist/
+COPY --from=build /app/router/dist/ router/dist/
+
+# Files stay owned by root, so the service cannot rewrite its own code.
+USER node
+EXPOSE 4000 4001 4002
+CMD ["node", "router/dist/index.js"]

@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
+import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
+import { loadConfig as loadRouterConfig } from '../../router/src/config';
+import { readSubgraphList } from '../../router/src/subgraphs';
+
+/**
+ * docker-compose.yml is configuration the compiler never sees, so these tests read it the way the
+ * containers will: each service's `environment` goes through its own `loadConfig`, and the ports,
+ * health checks, commands and start-up order are checked against what that config says.
+ */
+
+const repoRoot = resolve(__dirname, '../..');
+
+/** The parts of a compose file these tests read; compose allows a short and a long form for most. */
+type ComposeScalar = string | number | boolean | null;
+
+interface ComposeBuild {
+  context?: string;
+  dockerfile?: string;
+}
+
+interface ComposePort {
+  target: number;
+  published?: string | number;
+}
+
+interface ComposeHealthcheck {
+  test: string | string[];
+}
+
+interface ComposeDependency {
+  condition?: string;
+}
+
+interface ComposeService {
+  image?: string;
+  build?: string | ComposeBuild;
+  command?: string | string[];
+  environment?: Record<string, ComposeScalar> | string[];
+  ports?: (string | number | ComposePort)[];
+  depends_on?: string[] | Record<string, ComposeDependency | null>;
+  healthcheck?: ComposeHealthcheck;
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+
+const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as ComposeFile;
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+
+function service(name: string): ComposeService {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service named ${name}`);
+  return found;
+}
+
+/** A service's `environment` as the process will see it: strings only, pass-through entries left out. */
+function environmentOf(name: string): Record<string, string> {
+  const environment = service(name).environment ?? {};
+  const entries: [string, string][] = Array.isArray(environment)
+    ? environment.filter((entry) => entry.includes('=')).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])
+    : Object.entries(environment)
+        .filter((entry): entry is [string, string | number | boolean] => entry[1] !== null)
+        .map(([key, value]) => [key, String(value)]);
+  return Object.fromEntries(entries);
+}
+
+/** Each published port as `{ published, target }`, from `'4001:4001'`, `'127.0.0.1:4001:4001/tcp'` or the long form. */
+function portsOf(name: string): { published: string | undefined; target: number }[] {
+  return (service(name).ports ?? []).map((port) => {
+    if (typeof port === 'object') return { published: port.published === undefined ? undefined : String(port.published), target: port.target };
+    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    return { published: parts.length > 1 ? parts[parts.length - 2] : undefined, target: Number(parts[parts.length - 1]) };
+  });
+}
+
+function healthcheckOf(name: string): string {
+  const test = service(name).healthcheck?.test ?? '';
+  return Array.isArray(test) ? test.join(' ') : test;
+}
+
+function commandOf(name: string): string[] {
+  const command = service(name).command ?? [];
+  return Array.isArray(command) ? command : command.trim().split(/\s+/);
+}
+
+function buildOf(name: string): Required<ComposeBuild> | undefined {
+  const build = service(name).build;
+  if (build === undefined) return undefined;
+  if (typeof build === 'string') return { context: build, dockerfile: 'Dockerfile' };
+  return { context: build.context ?? '.', dockerfile: build.dockerfile ?? 'Dockerfile' };
+}
+
+/** What a service waits for, by service name; the short list form waits only for the start. */
+function dependenciesOf(name: string): Record<string, string> {
+  const dependsOn = service(name).depends_on ?? {};
+  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((dependency) => [dependency, 'service_started']));
+  return Object.fromEntries(Object.entries(dependsOn).map(([dependency, options]) => [dependency, options?.condition ?? 'service_started']));
+}
+
+/** What every containerised service's config has, whatever else it reads. */
+interface ServiceConfig {
+  port: number;
+  common: { nodeEnv: string };
+}
+
+const appServices: { name: string; workspace: string; load: (env: Record<string, string>) => ServiceConfig }[] = [
+  { name: 'users', workspace: 'subgraphs/users', load: loadUsersConfig },
+  { name: 'orders', workspace: 'subgraphs/orders', load: loadOrdersConfig },
+  { name: 'router', workspace: 'router', load: loadRouterConfig },
+];
+
+describe('docker-compose.yml', () => {
+  describe.each(appServices)('the $name service', ({ name, workspace, load }) => {
+    it('has an environment its loadConfig accepts, in production mode', () => {
+      expect(() => load(environmentOf(name))).not.toThrow();
+      expect(load(environmentOf(name)).common.nodeEnv).toBe('production');
+    });
+
+    it('publishes the port its config listens on, on the same host port', () => {
+      const { port } = load(environmentOf(name));
+      expect(portsOf(name)).toContainEqual({ published: String(port), target: port });
+    });
+
+    it('is healthy only when /health/ready answers on that port', () => {
+      const { port } = load(environmentOf(name));
+      expect(healthcheckOf(name)).toContain(`:${port}/health/ready`);
+    });
+
+    it('runs the compiled entry point of its own workspace', () => {
+      const [executable, entryPoint] = commandOf(name);
+      expect(executable).toBe('node');
+      expect(entryPoint).toBe(`${workspace}/dist/index.js`);
+      expect(existsSync(join(repoRoot, workspace, 'src/index.ts'))).toBe(true);
+    });
+
+    it('finds that entry point in the image, because the Dockerfile copies its dist folder', () => {
+      expect(dockerfile).toContain(`COPY --from=build /app/${workspace}/dist/ ${workspace}/dist/`);
+    });
+
+    it('builds from the one Dockerfile at the root of the repository', () => {
+      expect(buildOf(name)).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      expect(existsSync(join(repoRoot, 'Dockerfile'))).toBe(true);
+    });
+  });
+
+  it('gives each subgraph its own database on the mongo service', () => {
+    const users = loadUsersConfig(environmentOf('users'));
+    const orders = loadOrdersConfig(environmentOf('orders'));
+    for (const { url } of [users.mongo, orders.mongo]) expect(new URL(url)).toMatchObject({ hostname: 'mongo', port: '27017' });
+    expect(portsOf('mongo')).toContainEqual({ published: '27017', target: 27017 });
+    expect(users.mongo.dbName).toBe('users');
+    expect(orders.mongo.dbName).toBe('orders');
+  });
+
+  it('starts each subgraph only once mongo is healthy', () => {
+    expect(dependenciesOf('users')).toEqual({ mongo: 'service_healthy' });
+    expect(dependenciesOf('orders')).toEqual({ mongo: 'service_healthy' });
+  });
+
+  it('starts the router only once both subgraphs are healthy', () => {
+    expect(dependenciesOf('router')).toEqual({ users: 'service_healthy', orders: 'service_healthy' });
+  });
+
+  it('has the router serve the checked-in supergraph and reach the subgraphs by service name and port', () => {
+    const router = loadRouterConfig(environmentOf('router'));
+    expect(router.mode).toBe('static');
+    const subgraphs = { users: loadUsersConfig(environmentOf('users')).port, orders: loadOrdersConfig(environmentOf('orders')).port };
+    for (const [name, port] of Object.entries(subgraphs)) {
+      expect(router.subgraphUrls[name]).toBeDefined();
+      expect(new URL(router.subgraphUrls[name] ?? '')).toMatchObject({ protocol: 'http:', hostname: name, port: String(port), pathname: '/graphql' });
+    }
+  });
+
+  it('overrides the URL of every subgraph in schema/subgraphs.json, so none is left pointing at localhost', () => {
+    const router = loadRouterConfig(environmentOf('router'));
+    const names = readSubgraphList(join(repoRoot, 'schema/subgraphs.json')).map((subgraph) => subgraph.name);
+    expect(Object.keys(router.subgraphUrls).sort()).toEqual([...names].sort());
+  });
+
+  it('uses only settings that .env.example documents', () => {
+    const envExamplePath = join(repoRoot, '.env.example');
+    expect(existsSync(envExamplePath)).toBe(true);
+    const envExample = readFileSync(envExamplePath, 'utf8');
+    const keys = [...new Set(appServices.flatMap(({ name }) => Object.keys(environmentOf(name))))];
+    const undocumented = keys.filter((key) => !new RegExp(`^#?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`, 'm').test(envExample));
+    expect(undocumented).toEqual([]);
+  });
+});
