@@ -3,8 +3,9 @@
  * (bench/results/core.json). Starts its own database (unless MONGO_URL is set) and services on loopback,
  * sends a bounded number of requests, and stops by itself.
  *
- * - Latency with 100 ms injected between the router and each subgraph: one subgraph call, a user with
- *   their orders (planned in parallel), and an order with its user (two calls in a row, by nature).
+ * - Latency with 100 ms injected between the router and each subgraph: a users-only and an orders-only
+ *   query (one call each), a user with their orders (planned in parallel: about the slower of the two,
+ *   not their sum), and an order with its user (two calls in a row, by nature).
  * - MongoDB commands per request for 10 and 100 users with their orders, from command monitoring.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const latency = {
     injectedDelayMs: delayMs,
     oneSubgraphMs: await median(delayed, `{ user(id: "${userId}") { name } }`),
+    ordersOnlyMs: await median(delayed, `{ user(id: "${userId}") { orders(first: 5) { nodes { id total } } } }`),
     userWithOrdersParallelMs: await median(delayed, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`),
     orderWithUserSequentialMs: await median(delayed, `{ order(id: "${anOrder.user.orders.nodes[0]!.id}") { total user { name } } }`),
   };
@@ -77,7 +79,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `latency, median of ${runs}, ${delayMs} ms injected per subgraph call:`,
-      `  one subgraph call            ${latency.oneSubgraphMs} ms`,
+      `  users only (one call)        ${latency.oneSubgraphMs} ms`,
+      `  orders only (one call)       ${latency.ordersOnlyMs} ms`,
       `  user + orders (Parallel)     ${latency.userWithOrdersParallelMs} ms`,
       `  order + user (Sequence)      ${latency.orderWithUserSequentialMs} ms`,
       'MongoDB commands per request (users / orders):',

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '@fedstack/common';
+import { ConfigError, createLogger } from '@fedstack/common';
 import { loadConfig } from './config';
+import { createGateway } from './gateway';
 
 describe('the router config', () => {
   it('defaults to the checked-in supergraph, with the query plan and introspection on outside production', () => {
@@ -27,5 +28,17 @@ describe('the router config', () => {
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'live', SUPERGRAPH_PATH: 'x.graphql' })).toThrow(ConfigError);
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'dynamic' })).toThrow('SUPERGRAPH_MODE must be one of static, live, but got: "dynamic"');
     expect(() => loadConfig({ SUBGRAPH_USERS_URL: 'users:4001' })).toThrow('SUBGRAPH_USERS_URL must be an http(s) URL');
+  });
+});
+
+describe('the gateway', () => {
+  it('refuses a SUBGRAPH_<NAME>_URL that names no subgraph, listing the ones there are', () => {
+    expect(() => createGateway(loadConfig({ SUBGRAPH_USER_URL: 'http://users:4001/graphql' }), createLogger('test', 'silent'))).toThrow(
+      /SUBGRAPH_USER_URL names no subgraph in .*supergraph\.graphql; the subgraphs are: orders, users\./,
+    );
+  });
+
+  it('treats an empty SUBGRAPH_<NAME>_URL as unset', () => {
+    expect(loadConfig({ SUBGRAPH_USERS_URL: '' }).subgraphUrls).toEqual({});
   });
 });

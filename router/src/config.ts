@@ -44,7 +44,8 @@ export function loadConfig(env: Env): RouterConfig {
   const subgraphUrls: Record<string, string> = {};
   for (const name of Object.keys(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(name);
-    if (match) subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
+    // An empty value counts as unset, as for every other setting.
+    if (match && readString(env, name)) subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
   }
   const config: RouterConfig = {
     common,

@@ -14,6 +14,7 @@ export function createGateway(config: RouterConfig, logger: Logger): ApolloGatew
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
   if (config.mode === 'live') {
     const subgraphs = readSubgraphList(config.subgraphsPath).map(({ name, url }) => ({ name, url: config.subgraphUrls[name] ?? url }));
+    checkUrlOverrides(config, subgraphs.map((subgraph) => subgraph.name), config.subgraphsPath);
     return new ApolloGateway({
       ...common,
       supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
@@ -28,5 +29,25 @@ export function createGateway(config: RouterConfig, logger: Logger): ApolloGatew
         'Run `npm run compose` to write it, point SUPERGRAPH_PATH at another file, or set SUPERGRAPH_MODE=live.',
     );
   }
+  checkUrlOverrides(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
   return new ApolloGateway({ ...common, supergraphSdl });
+}
+
+/** The subgraph names a supergraph declares (its `join__Graph` values), in lower case. */
+export function supergraphSubgraphNames(supergraphSdl: string): string[] {
+  return [...supergraphSdl.matchAll(/@join__graph\(\s*name:\s*"([^"]+)"/g)].map((match) => match[1]!.toLowerCase());
+}
+
+/**
+ * A `SUBGRAPH_<NAME>_URL` that names no subgraph is a typo (`SUBGRAPH_USER_URL`): left alone, the router
+ * would quietly use the URL in the supergraph and fail only when a query arrives. Refuse it at start-up.
+ */
+function checkUrlOverrides(config: RouterConfig, names: readonly string[], source: string): void {
+  const unknown = Object.keys(config.subgraphUrls).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `${unknown.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).join(', ')} names no subgraph in ${source}; ` +
+        `the subgraphs are: ${names.join(', ')}.`,
+    );
+  }
 }
