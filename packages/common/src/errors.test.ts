@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { createErrorFormatter, ErrorCode, errorStatus } from './errors';
 import { parseId } from './ids';
@@ -40,5 +42,13 @@ describe('parseId', () => {
   it.each(['', 'abc', 'aaaaaaaaaaaa', 'g'.repeat(24), 'a'.repeat(25)])('refuses %p with BAD_USER_INPUT naming the field', (value) => {
     expect(() => parseId(value, 'input.userId')).toThrow(GraphQLError);
     expect(() => parseId(value, 'input.userId')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.userId' } }));
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('lists exactly the codes of the ErrorCode enum', () => {
+    const doc = readFileSync(resolve(__dirname, '../../../docs/errors.md'), 'utf8');
+    const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]).sort();
+    expect(documented).toEqual(Object.values(ErrorCode).sort());
   });
 });

@@ -1,0 +1,51 @@
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.stop());
+
+async function send(init: RequestInit & { path?: string }) {
+  const url = init.path ? stack.routerUrl.replace('/graphql', init.path) : stack.routerUrl;
+  const response = await fetch(url, init);
+  return { status: response.status, body: (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+}
+
+describe('requests the router refuses before any subgraph is called', () => {
+  it('answers a body that is not JSON with 400 and BAD_USER_INPUT', async () => {
+    const { status, body } = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a body over 1 MiB with 413', async () => {
+    const { status, body } = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(1_100_000) }) });
+    expect(status).toBe(413);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a query that does not validate with 400 and GRAPHQL_VALIDATION_FAILED', async () => {
+    const { status, body } = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ user(id: "x") { password } }' }) });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('refuses a mutation sent with GET', async () => {
+    const query = encodeURIComponent('mutation { cancelOrder(id: "aaaaaaaaaaaaaaaaaaaaaaaa") { id } }');
+    const { status, body } = await send({ method: 'GET', path: `/graphql?query=${query}`, headers: { 'apollo-require-preflight': 'true' } });
+    expect(status).toBe(405);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers other paths with 404 and NOT_FOUND', async () => {
+    const { status, body } = await send({ method: 'GET', path: '/nope' });
+    expect(status).toBe(404);
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('reports itself live and ready', async () => {
+    expect(await send({ method: 'GET', path: '/health/live' })).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await send({ method: 'GET', path: '/health/ready' })).toEqual({ status: 200, body: { status: 'ok', checks: {} } });
+  });
+});
