@@ -6,11 +6,12 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
-import type { CommonConfig } from './config';
+import type { Db } from 'mongodb';
+import type { CommonConfig, MongoConfig } from './config';
 import { createErrorFormatter } from './errors';
 import { GraphQLService, type Readiness } from './httpServer';
-import type { Logger } from './logger';
-import type { Database } from './mongo';
+import { createLogger, type Logger } from './logger';
+import { connectDatabase, type Database } from './mongo';
 
 /** The folder with the SDL files, the single source of truth for every subgraph's schema. */
 export const schemaDir = resolve(__dirname, '../../../schema');
@@ -20,6 +21,14 @@ export function readSchema(fileName: string): string {
   return readFileSync(resolve(schemaDir, fileName), 'utf8');
 }
 
+/** The settings every subgraph has (its `config.ts` returns at least these). */
+export interface SubgraphConfig {
+  common: CommonConfig;
+  host: string;
+  port: number;
+  mongo: MongoConfig;
+}
+
 /** What a subgraph hands to {@link createSubgraphService}. */
 export interface SubgraphServiceOptions<TContext extends BaseContext> {
   name: string;
@@ -27,32 +36,38 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   schemaFile: string;
   /** The generated `Resolvers` type is structurally a resolver map; it is checked there, not here. */
   resolvers: object;
-  /** Builds a fresh context, with fresh loaders, for every request. */
-  createContext: (request: IncomingMessage) => TContext;
-  database: Database;
-  common: CommonConfig;
-  host: string;
-  port: number;
-  logger: Logger;
+  config: SubgraphConfig;
+  /**
+   * Runs once, after connecting: creates the indexes the subgraph needs and returns the factory that
+   * builds a fresh context, with fresh loaders, for every request.
+   */
+  prepare: (db: Db) => Promise<(request: IncomingMessage) => TContext>;
+  /** An open connection to use instead of connecting to `config.mongo` (tests pass one to watch its commands). */
+  database?: Database;
 }
 
 /**
- * Builds a subgraph: its federated schema from the SDL, Apollo Server with error masking, served over
- * HTTP with health checks. Stopping it closes the database connection.
+ * Builds a subgraph: connects to its database, prepares it, builds its federated schema from the SDL and
+ * Apollo Server with error masking, served over HTTP with health checks, ready to `start()`. Stopping
+ * it closes the database connection.
  */
-export function createSubgraphService<TContext extends BaseContext>(options: SubgraphServiceOptions<TContext>): GraphQLService<TContext> {
-  const development = options.common.nodeEnv !== 'production';
+export async function createSubgraphService<TContext extends BaseContext>(options: SubgraphServiceOptions<TContext>): Promise<GraphQLService<TContext>> {
+  const { config } = options;
+  const logger = createLogger(options.name, config.common.logLevel);
+  const development = config.common.nodeEnv !== 'production';
+  const database = options.database ?? (await connectDatabase(config.mongo, `${options.name}-subgraph`));
+  const createContext = await options.prepare(database.db);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSchema(options.schemaFile)),
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
   });
   const apollo = new ApolloServer<TContext>({
     schema,
-    logger: options.logger,
+    logger,
     includeStacktraceInErrorResponses: development,
     formatError: createErrorFormatter({
       development,
-      onUnexpected: (error) => options.logger.error('unexpected error in a resolver', error),
+      onUnexpected: (error) => logger.error('unexpected error in a resolver', error),
     }),
     // Traces for Apollo's cloud reporting: unused here, and each one costs work on every request.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -62,19 +77,19 @@ export function createSubgraphService<TContext extends BaseContext>(options: Sub
   return new GraphQLService<TContext>({
     name: options.name,
     apollo,
-    context: async (request) => options.createContext(request),
-    host: options.host,
-    port: options.port,
-    logger: options.logger,
+    context: async (request) => createContext(request),
+    host: config.host,
+    port: config.port,
+    logger,
     readiness: async (): Promise<Readiness> => {
       try {
-        await options.database.db.command({ ping: 1 });
+        await database.db.command({ ping: 1 });
         return { ready: true, checks: {} };
       } catch (error) {
         return { ready: false, checks: { mongodb: error instanceof Error ? error.message : String(error) } };
       }
     },
-    onStopped: () => options.database.close(),
+    onStopped: () => database.close(),
   });
 }
 

@@ -1,28 +1,24 @@
-import { connectDatabase, createLogger, createSubgraphService, type Database, type GraphQLService } from '@fedstack/common';
+import { createSubgraphService, type Database, type GraphQLService } from '@fedstack/common';
 import type { UsersConfig } from './config';
 import { createContext, type UsersContext } from './context';
 import { ensureUserIndexes, usersCollection } from './data/users';
 import { resolvers } from './resolvers';
 
 /**
- * Connects to the database, makes sure the indexes exist, and builds the users subgraph, ready to
- * `start()`. Tests call this with port 0 and their own `database` (to watch its commands); `index.ts`
- * calls it with the configured port and lets it connect. Stopping the service closes the database.
+ * Builds the users subgraph, ready to `start()`: connects (unless given a `database`; tests pass their
+ * own to watch its commands), creates the indexes, and serves the schema. Stopping it closes the database.
  */
-export async function createUsersService(config: UsersConfig, database?: Database): Promise<GraphQLService<UsersContext>> {
-  const logger = createLogger('users', config.common.logLevel);
-  const db = database ?? (await connectDatabase(config.mongo, 'users-subgraph'));
-  const users = usersCollection(db.db);
-  await ensureUserIndexes(users);
+export function createUsersService(config: UsersConfig, database?: Database): Promise<GraphQLService<UsersContext>> {
   return createSubgraphService<UsersContext>({
     name: 'users',
     schemaFile: 'users.graphql',
     resolvers,
-    createContext: () => createContext(users),
-    database: db,
-    common: config.common,
-    host: config.host,
-    port: config.port,
-    logger,
+    config,
+    database,
+    prepare: async (db) => {
+      const users = usersCollection(db);
+      await ensureUserIndexes(users);
+      return () => createContext(users);
+    },
   });
 }
