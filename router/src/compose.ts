@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 import type { SubgraphEntry } from './subgraphs';
 
-/** The outcome of composing: the supergraph SDL, or every composition error as text. */
-export type CompositionResult = { ok: true; supergraphSdl: string } | { ok: false; errors: string[] };
+/**
+ * The outcome of composing: the supergraph SDL and the API schema clients see (the supergraph without
+ * federation's internals), or every composition error as text.
+ */
+export type CompositionResult = { ok: true; supergraphSdl: string; apiSchemaSdl: string } | { ok: false; errors: string[] };
 
 /**
  * Composes a supergraph from subgraph SDL files in-process with `@apollo/composition`: the same
@@ -15,5 +18,5 @@ export function composeSupergraph(subgraphs: readonly SubgraphEntry[]): Composit
     subgraphs.map((subgraph) => ({ name: subgraph.name, url: subgraph.url, typeDefs: parse(readFileSync(subgraph.schema, 'utf8')) })),
   );
   if (result.errors) return { ok: false, errors: result.errors.map((error) => error.message) };
-  return { ok: true, supergraphSdl: result.supergraphSdl };
+  return { ok: true, supergraphSdl: result.supergraphSdl, apiSchemaSdl: printSchema(result.schema.toAPISchema().toGraphQLJSSchema()) };
 }

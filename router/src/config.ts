@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadCommonConfig, readBoolean, readEnum, readInt, readPort, readString, readUrl, schemaDir, type CommonConfig, type Env } from '@fedstack/common';
+import { ConfigError, loadCommonConfig, readBoolean, readEnum, readInt, readList, readPort, readString, readUrl, schemaDir, type CommonConfig, type Env } from '@fedstack/common';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -35,6 +35,17 @@ export interface RouterConfig {
   exposeQueryPlan: boolean;
   /** `INTROSPECTION`: allow schema introspection. Defaults to true outside production. */
   introspection: boolean;
+  /**
+   * `CORS_ALLOWED_ORIGINS`: comma-separated origins whose pages may call the router from a browser, for
+   * example `https://shop.example.com`; `*` allows any. Defaults to the web app's development server
+   * (`http://localhost:5173`) outside production, and to none in production.
+   */
+  allowedOrigins: string[];
+  /**
+   * `PLAYGROUND`: serve the GraphiQL playground at `/playground`, and at `/graphql` to a browser.
+   * Defaults to true outside production.
+   */
+  playground: boolean;
 }
 
 /** Reads and validates the router's settings; throws a `ConfigError` naming what to change. */
@@ -58,6 +69,8 @@ export function loadConfig(env: Env): RouterConfig {
     subgraphUrls,
     exposeQueryPlan: readBoolean(env, 'EXPOSE_QUERY_PLAN', development),
     introspection: readBoolean(env, 'INTROSPECTION', development),
+    allowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', development ? ['http://localhost:5173'] : []),
+    playground: readBoolean(env, 'PLAYGROUND', development),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

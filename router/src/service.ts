@@ -33,5 +33,6 @@ export function createRouterService(config: RouterConfig): GraphQLService<BaseCo
     host: config.host,
     port: config.port,
     logger,
+    allowedOrigins: config.allowedOrigins,
   });
 }

@@ -2,7 +2,7 @@ import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { CORS_ALLOWED_ORIGINS: 'http://app.test, http://other.test' } });
 });
 afterAll(() => stack.stop());
 
@@ -47,5 +47,27 @@ describe('requests the router refuses before any subgraph is called', () => {
   it('reports itself live and ready', async () => {
     expect(await send({ method: 'GET', path: '/health/live' })).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await send({ method: 'GET', path: '/health/ready' })).toEqual({ status: 200, body: { status: 'ok', checks: {} } });
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin with the methods and headers a GraphQL client sends', async () => {
+    const response = await fetch(stack.routerUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://app.test');
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
+  it('lets an allowed origin read the answer, and gives another origin no CORS headers', async () => {
+    const post = (origin: string) =>
+      fetch(stack.routerUrl, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect((await post('http://other.test')).headers.get('access-control-allow-origin')).toBe('http://other.test');
+    const refused = await post('http://evil.test');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('vary')).toContain('Origin');
   });
 });

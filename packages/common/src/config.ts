@@ -69,6 +69,16 @@ export function readUrl(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/** Reads a comma-separated list; blank entries are dropped. */
+export function readList(env: Env, name: string, fallback: readonly string[]): string[] {
+  const raw = readString(env, name);
+  if (raw === undefined) return [...fallback];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** Settings every service has. */
 export interface CommonConfig {
   /** `development` shows error details and stack traces; `production` masks them. Defaults to `development`. */

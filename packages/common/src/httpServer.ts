@@ -31,7 +31,28 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   readiness?: () => Promise<Readiness>;
   /** Runs after the HTTP server and Apollo Server have stopped: close the database here. */
   onStopped?: () => Promise<void>;
+  /** Browsers on these origins may call the service (CORS). `*` allows any. Defaults to none. */
+  allowedOrigins?: readonly string[];
+  /**
+   * Answers requests before GraphQL does (a playground page, say): resolves true when it answered.
+   * Health endpoints come first and cannot be overridden.
+   */
+  routes?: RouteHandler;
 }
+
+/** A handler for extra routes; resolves true when it wrote the response. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
+
+/** The request headers a browser may send cross-origin. */
+const corsAllowedHeaders = [
+  'content-type',
+  'authorization',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollo-query-plan-experimental',
+  'apollo-query-plan-experimental-format',
+  'x-request-id',
+].join(', ');
 
 /** The path GraphQL is served at, on every service. */
 export const graphqlPath = '/graphql';
@@ -106,11 +127,13 @@ export class GraphQLService<TContext extends BaseContext> {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/health/ready') {
       const readiness = this.stateValue !== 'started' ? { ready: false, checks: { server: this.stateValue } } : ((await this.options.readiness?.()) ?? { ready: true, checks: {} });
       return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ok' : 'unavailable', checks: readiness.checks });
     }
+    if (this.options.routes && (await this.options.routes(req, res, url))) return;
     if (url.pathname !== graphqlPath) {
       return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, `Nothing is served at ${url.pathname}; GraphQL is at ${graphqlPath}.`));
     }
@@ -148,6 +171,29 @@ export class GraphQLService<TContext extends BaseContext> {
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  /**
+   * Sets the CORS headers for an allowed origin, and answers a preflight (OPTIONS) itself: resolves true
+   * when it did. A disallowed origin gets no CORS headers, so the browser refuses to hand it the answer.
+   */
+  private applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    const allowed = this.options.allowedOrigins ?? [];
+    res.setHeader('vary', 'Origin');
+    if (origin && (allowed.includes('*') || allowed.includes(origin))) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', 'x-request-id');
+    }
+    if (req.method !== 'OPTIONS') return false;
+    if (res.hasHeader('access-control-allow-origin')) {
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      res.setHeader('access-control-allow-headers', corsAllowedHeaders);
+      res.setHeader('access-control-max-age', '600');
+    }
+    res.writeHead(204);
+    res.end();
+    return true;
   }
 }
 
