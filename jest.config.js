@@ -1,6 +1,6 @@
 /**
- * Three projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
- * over HTTP, as the router sees it) and `e2e` (through the router). Contract and e2e tests run against
+ * Four projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
+ * over HTTP, as the router sees it) and `e2e` (through the router) and `browser` (pages in headless Chromium). Contract and e2e tests run against
  * real servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
  * `npx jest --selectProjects e2e` runs one layer.
  */
@@ -21,5 +21,7 @@ module.exports = {
     },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against real services.
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };
