@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startFerretDB } from '../scripts/lib/ferretdb';
 import { demoUsers } from '../scripts/lib/seed';
-import { postGraphQL } from '../test/support/graphql';
+import { asAdmin } from '../test/support/auth';
+import { postGraphQL, useDefaultHeaders } from '../test/support/graphql';
 import { startStack, type Stack } from '../test/support/stack';
 
 const delayMs = 100;
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
+  // Orders are private: the bench reads them as an admin.
+  useDefaultHeaders(await asAdmin());
   const seed = { users: 200, orders: 2000 };
   const userId = demoUsers(1)[0]!._id.toHexString();
 

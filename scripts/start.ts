@@ -24,6 +24,8 @@ function startService(name: string, entry: string, env: NodeJS.ProcessEnv): Chil
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), '--conditions=source', resolve(repoRoot, entry)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C reaches only this script, which stops the services in order.
+    detached: true,
   });
   const prefix = (chunk: Buffer) =>
     chunk
@@ -83,9 +85,9 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (!readString(env, 'MONGO_URL') && !(readString(env, 'USERS_MONGO_URL') && readString(env, 'ORDERS_MONGO_URL'))) {
     const dataDir = resolve(repoRoot, readString(env, 'EMBEDDED_DB_DIR', '.data/ferretdb'));
-    const port = readPort(env, 'EMBEDDED_DB_PORT', 27018);
-    log(`MONGO_URL is not set: starting the embedded database (FerretDB) on 127.0.0.1:${port}, data in ${dataDir}`);
-    database = await startFerretDB({ dataDir, port, log });
+    const port = readPort(env, 'EMBEDDED_DB_PORT', 0);
+    log(`MONGO_URL is not set: starting the embedded database (FerretDB), data in ${dataDir}`);
+    database = await startFerretDB({ dataDir, port, log, detached: true });
     env.MONGO_URL = database.url;
   }
 
@@ -119,7 +121,8 @@ async function main(): Promise<void> {
   log(`  users subgraph      ${usersUrl}`);
   log(`  orders subgraph     ${ordersUrl}`);
   log(`  database            ${env.MONGO_URL ?? `${usersConfig.mongo.url} / ${ordersConfig.mongo.url}`}`);
-  log(`try: curl -s ${routerUrl} -H 'content-type: application/json' -d '{"query":"{ users(first: 3) { nodes { name orders(first: 2) { nodes { id total status } } } } }"}'`);
+  log(`try: curl -s ${routerUrl} -H 'content-type: application/json' -d '{"query":"{ users(first: 3) { totalCount nodes { id name } } }"}'`);
+  log(`orders are private: TOKEN=$(npm run -s token -- --seeded 0) and send -H "authorization: Bearer $TOKEN" (docs/security.md)`);
   log('Ctrl-C stops everything.');
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, createLogger } from '@fedstack/common';
-import { loadConfig } from './config';
+import { developmentJwtSecret, loadConfig } from './config';
 import { createGateway } from './gateway';
 
 describe('the router config', () => {
@@ -11,8 +11,9 @@ describe('the router config', () => {
   });
 
   it('turns the query plan and introspection off in production unless enabled', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ exposeQueryPlan: false, introspection: false });
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40) };
+    expect(loadConfig(production)).toMatchObject({ exposeQueryPlan: false, introspection: false, playground: false, allowedOrigins: [] });
+    expect(loadConfig({ ...production, INTROSPECTION: 'true', PLAYGROUND: 'true' })).toMatchObject({ introspection: true, playground: true });
   });
 
   it('reads SUBGRAPH_<NAME>_URL for any subgraph name', () => {
@@ -28,6 +29,24 @@ describe('the router config', () => {
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'live', SUPERGRAPH_PATH: 'x.graphql' })).toThrow(ConfigError);
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'dynamic' })).toThrow('SUPERGRAPH_MODE must be one of static, live, but got: "dynamic"');
     expect(() => loadConfig({ SUBGRAPH_USERS_URL: 'users:4001' })).toThrow('SUBGRAPH_USERS_URL must be an http(s) URL');
+  });
+});
+
+describe('secrets', () => {
+  it('fall back to development ones outside production', () => {
+    expect(loadConfig({}).auth.jwtSecret).toBe(developmentJwtSecret);
+  });
+
+  it('are required in production, and the development ones refused', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('In production set AUTH_JWKS_URL');
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: developmentJwtSecret })).toThrow('AUTH_JWT_SECRET must be set in production');
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'short' })).toThrow('AUTH_JWT_SECRET must be at least 32 characters long.');
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://id.example/jwks.json' }).auth).toMatchObject({ jwtSecret: undefined, jwksUrl: 'https://id.example/jwks.json' });
+  });
+
+  it('must exist for every subgraph in production', () => {
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40), SUBGRAPH_USERS_SECRET: 'u'.repeat(40) });
+    expect(() => createGateway(config, createLogger('test', 'silent'))).toThrow('Set SUBGRAPH_ORDERS_SECRET');
   });
 });
 

@@ -1,5 +1,22 @@
 import { resolve } from 'node:path';
-import { ConfigError, loadCommonConfig, readBoolean, readEnum, readInt, readList, readPort, readString, readUrl, schemaDir, type CommonConfig, type Env } from '@fedstack/common';
+import {
+  ConfigError,
+  developmentSigningSecret,
+  loadCommonConfig,
+  readBoolean,
+  readEnum,
+  readInt,
+  readList,
+  readPort,
+  readSecret,
+  readString,
+  readUrl,
+  schemaDir,
+  type CommonConfig,
+  type Env,
+} from '@fedstack/common';
+import type { AuthConfig } from './auth/createTokenVerifier';
+import type { OperationLimits } from './plugins/useOperationLimits';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -46,17 +63,50 @@ export interface RouterConfig {
    * Defaults to true outside production.
    */
   playground: boolean;
+  /** Bearer-token verification (see auth/createTokenVerifier.ts for each setting). */
+  auth: AuthConfig;
+  /**
+   * `SUBGRAPH_<NAME>_SECRET`: the secret the router signs its requests to that subgraph with (the
+   * subgraph's `<NAME>_SIGNING_SECRET`). Outside production an unset one falls back to the development
+   * secret; in production every subgraph's must be set (checked when the supergraph is known).
+   */
+  subgraphSecrets: Record<string, string>;
+  /** What an operation may ask for; each refusal happens before any subgraph is called. */
+  limits: RouterLimits;
 }
+
+/** The router's operation limits, with their variables. */
+export interface RouterLimits extends OperationLimits {
+  /** `MAX_BODY_BYTES`: the largest request body (413 `PAYLOAD_TOO_LARGE`). Defaults to 1 MiB. */
+  maxBodyBytes: number;
+  /** `MAX_TOKENS`: the most lexical tokens a document may have (`TOO_MANY_TOKENS`). Defaults to 2000. */
+  maxTokens: number;
+}
+
+/** The HS256 secret `npm start` and `npm run token` use when `AUTH_JWT_SECRET` is unset: development only. */
+export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-production';
 
 /** Reads and validates the router's settings; throws a `ConfigError` naming what to change. */
 export function loadConfig(env: Env): RouterConfig {
   const common = loadCommonConfig(env);
   const development = common.nodeEnv !== 'production';
   const subgraphUrls: Record<string, string> = {};
+  const subgraphSecrets: Record<string, string> = {};
   for (const name of Object.keys(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(name);
     // An empty value counts as unset, as for every other setting.
-    if (match && readString(env, name)) subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
+    if (!readString(env, name)) continue;
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_(URL|SECRET)$/.exec(name);
+    if (match?.[2] === 'URL') subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
+    if (match?.[2] === 'SECRET') subgraphSecrets[match[1]!.toLowerCase()] = readSecret(env, name, developmentSigningSecret(match[1]!.toLowerCase()), common.nodeEnv);
+  }
+  const jwksUrl = readString(env, 'AUTH_JWKS_URL');
+  if (jwksUrl !== undefined) readUrl(env, 'AUTH_JWKS_URL', jwksUrl);
+  const jwtSecret =
+    common.nodeEnv === 'production' && readString(env, 'AUTH_JWT_SECRET') === undefined
+      ? undefined
+      : readSecret(env, 'AUTH_JWT_SECRET', developmentJwtSecret, common.nodeEnv);
+  if (common.nodeEnv === 'production' && !jwtSecret && !jwksUrl) {
+    throw new ConfigError('In production set AUTH_JWKS_URL (your identity provider\'s keys) or AUTH_JWT_SECRET (HS256, at least 32 random characters).');
   }
   const config: RouterConfig = {
     common,
@@ -71,6 +121,23 @@ export function loadConfig(env: Env): RouterConfig {
     introspection: readBoolean(env, 'INTROSPECTION', development),
     allowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', development ? ['http://localhost:5173'] : []),
     playground: readBoolean(env, 'PLAYGROUND', development),
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: readString(env, 'AUTH_ISSUER', 'fedstack'),
+      audience: readString(env, 'AUTH_AUDIENCE', 'fedstack-api'),
+      clockToleranceSeconds: readInt(env, 'AUTH_CLOCK_SKEW_S', 30, { min: 0, max: 300 }),
+    },
+    subgraphSecrets,
+    limits: {
+      maxBodyBytes: readInt(env, 'MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+      maxTokens: readInt(env, 'MAX_TOKENS', 2000, { min: 50, max: 100_000 }),
+      maxDepth: readInt(env, 'MAX_DEPTH', 12, { min: 2, max: 100 }),
+      maxAliases: readInt(env, 'MAX_ALIASES', 30, { min: 0, max: 10_000 }),
+      maxRootFields: readInt(env, 'MAX_ROOT_FIELDS', 10, { min: 1, max: 1000 }),
+      maxPageSize: readInt(env, 'MAX_PAGE_SIZE', 100, { min: 1, max: 10_000 }),
+      maxCost: readInt(env, 'MAX_COST', 10_000, { min: 10, max: 10_000_000 }),
+    },
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

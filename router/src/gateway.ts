@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
-import { ConfigError, type Logger } from '@fedstack/common';
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
+import { anonymous, ConfigError, developmentSigningSecret, signatureHeaders, type Logger } from '@fedstack/common';
+import { createSigningFetcher } from './auth/signingFetcher';
+import type { RouterContext } from './context';
 import type { RouterConfig } from './config';
 import { readSubgraphList } from './subgraphs';
 
@@ -9,12 +11,20 @@ import { readSubgraphList } from './subgraphs';
  * running subgraphs. Either way a `SUBGRAPH_<NAME>_URL` setting overrides where a subgraph is reached.
  */
 export function createGateway(config: RouterConfig, logger: Logger): ApolloGateway {
+  // Apollo Gateway, unless told otherwise, probes cloud metadata servers (AWS, GCP, Azure, Alibaba) and
+  // sends its own metrics to Apollo every few minutes. A self-hosted router phones nobody: it is off
+  // unless APOLLO_TELEMETRY_DISABLED=false is set explicitly. The gateway reads the variable itself.
+  // eslint-disable-next-line no-restricted-properties -- a setting of the library, not of ours
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const buildService = ({ name, url }: ServiceEndpointDefinition) =>
-    new RemoteGraphQLDataSource({ url: config.subgraphUrls[name.toLowerCase()] ?? url });
+    new SubgraphDataSource({
+      url: config.subgraphUrls[name.toLowerCase()] ?? url,
+      fetcher: createSigningFetcher(signingSecretFor(config, name.toLowerCase()), fetch),
+    });
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
   if (config.mode === 'live') {
     const subgraphs = readSubgraphList(config.subgraphsPath).map(({ name, url }) => ({ name, url: config.subgraphUrls[name] ?? url }));
-    checkUrlOverrides(config, subgraphs.map((subgraph) => subgraph.name), config.subgraphsPath);
+    checkSubgraphSettings(config, subgraphs.map((subgraph) => subgraph.name), config.subgraphsPath);
     return new ApolloGateway({
       ...common,
       supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
@@ -29,7 +39,7 @@ export function createGateway(config: RouterConfig, logger: Logger): ApolloGatew
         'Run `npm run compose` to write it, point SUPERGRAPH_PATH at another file, or set SUPERGRAPH_MODE=live.',
     );
   }
-  checkUrlOverrides(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
+  checkSubgraphSettings(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
   return new ApolloGateway({ ...common, supergraphSdl });
 }
 
@@ -39,15 +49,46 @@ export function supergraphSubgraphNames(supergraphSdl: string): string[] {
 }
 
 /**
- * A `SUBGRAPH_<NAME>_URL` that names no subgraph is a typo (`SUBGRAPH_USER_URL`): left alone, the router
- * would quietly use the URL in the supergraph and fail only when a query arrives. Refuse it at start-up.
+ * A `SUBGRAPH_<NAME>_URL` or `_SECRET` that names no subgraph is a typo (`SUBGRAPH_USER_URL`): left
+ * alone, the router would quietly use the URL in the supergraph, or the development secret, and fail only
+ * when a query arrives. Refuse it at start-up, and check every subgraph has a secret.
  */
-function checkUrlOverrides(config: RouterConfig, names: readonly string[], source: string): void {
-  const unknown = Object.keys(config.subgraphUrls).filter((name) => !names.includes(name));
+function checkSubgraphSettings(config: RouterConfig, names: readonly string[], source: string): void {
+  const unknown = [
+    ...Object.keys(config.subgraphUrls).map((name) => ({ name, setting: 'URL' })),
+    ...Object.keys(config.subgraphSecrets).map((name) => ({ name, setting: 'SECRET' })),
+  ].filter(({ name }) => !names.includes(name));
   if (unknown.length > 0) {
     throw new ConfigError(
-      `${unknown.map((name) => `SUBGRAPH_${name.toUpperCase()}_URL`).join(', ')} names no subgraph in ${source}; ` +
+      `${unknown.map(({ name, setting }) => `SUBGRAPH_${name.toUpperCase()}_${setting}`).join(', ')} names no subgraph in ${source}; ` +
         `the subgraphs are: ${names.join(', ')}.`,
     );
+  }
+  for (const name of names) signingSecretFor(config, name);
+}
+
+/** The secret to sign requests to a subgraph with: its own, or outside production the development one. */
+function signingSecretFor(config: RouterConfig, name: string): string {
+  const secret = config.subgraphSecrets[name];
+  if (secret) return secret;
+  if (config.common.nodeEnv === 'production') {
+    throw new ConfigError(`Set SUBGRAPH_${name.toUpperCase()}_SECRET: in production every subgraph needs its own signing secret.`);
+  }
+  return developmentSigningSecret(name);
+}
+
+/**
+ * Sends the verified identity and the request id along with every subgraph request. The subgraph trusts
+ * these headers only because the signing fetcher covers them with the signature.
+ */
+class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    // Live composition introspects without a client request: no viewer, anonymous.
+    const viewer = context.viewer ?? anonymous;
+    if (viewer.userId) headers.set(signatureHeaders.userId, viewer.userId);
+    if (viewer.roles.length > 0) headers.set(signatureHeaders.roles, viewer.roles.join(','));
+    if (context.requestId) headers.set('x-request-id', context.requestId);
   }
 }

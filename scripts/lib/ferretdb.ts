@@ -81,10 +81,13 @@ export interface EmbeddedDatabase {
  * Starts FerretDB on `127.0.0.1:port` (a free port when 0) with its data in `dataDir`, and resolves once
  * it accepts connections.
  */
-export async function startFerretDB(options: { dataDir: string; port: number; log: Log }): Promise<EmbeddedDatabase> {
+export async function startFerretDB(options: { dataDir: string; port: number; log: Log; detached?: boolean }): Promise<EmbeddedDatabase> {
   const binary = ensureFerretDB(options.log);
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port === 0 ? await freePort() : options.port;
+  // Something else on the port (another FerretDB, a mongod) would answer our connection checks while
+  // our server failed to bind: refuse, rather than quietly use another server and another data folder.
+  if (await canConnect(port)) throw new Error(`Port ${port} on 127.0.0.1 is taken by another process: choose another (0 picks a free one).`);
   const child = spawn(
     binary,
     [
@@ -96,7 +99,9 @@ export async function startFerretDB(options: { dataDir: string; port: number; lo
       '--telemetry=disable',
       '--log-level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // `detached`: its own process group, so a Ctrl-C in the terminal reaches only the parent, which
+    // stops the database last, after the services that use it.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -113,6 +118,9 @@ export async function startFerretDB(options: { dataDir: string; port: number; lo
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Between freePort() and the bind, another process could have taken the port: then it answered, not us.
+  await new Promise((r) => setTimeout(r, 100));
+  if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode} (is port ${port} taken?):\n${stderr}`);
   return {
     url: `mongodb://127.0.0.1:${port}/`,
     process: child,

@@ -1,4 +1,4 @@
-import { ObjectId, type Db } from 'mongodb';
+import { MongoBulkWriteError, ObjectId, type Collection, type Db, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
 import type { OrderDocument } from '../../subgraphs/orders/src/data/orders';
 import { ordersCollection } from '../../subgraphs/orders/src/data/orders';
 import type { UserDocument } from '../../subgraphs/users/src/data/users';
@@ -92,20 +92,39 @@ export function demoOrders(users: readonly UserDocument[], count: number): Order
 }
 
 /**
- * Fills the users and orders databases with the demo data set. A collection that already holds data is
- * left alone, so running it again, or against a database in use, changes nothing.
+ * Fills the users and orders databases with the demo data set, and changes nothing that is there:
+ * - a collection that holds the whole demo set (its last document) is left alone, so running it again
+ *   does nothing;
+ * - a collection that holds other data (not the first demo document) is left alone too;
+ * - a seed that was interrupted is completed: the ids are deterministic, so what is there already is
+ *   skipped as a duplicate and the rest inserted.
+ * Orders are seeded only where the users are the demo users they belong to.
  */
 export async function seedDemoData(usersDb: Db, ordersDb: Db, options: SeedOptions = demoDataSet): Promise<SeedResult> {
   const users = demoUsers(options.users);
-  const result: SeedResult = { usersInserted: 0, ordersInserted: 0 };
-  if ((await usersCollection(usersDb).countDocuments({}, { limit: 1 })) === 0) {
-    for (let i = 0; i < users.length; i += 1000) await usersCollection(usersDb).insertMany(users.slice(i, i + 1000));
-    result.usersInserted = users.length;
-  }
-  if ((await ordersCollection(ordersDb).countDocuments({}, { limit: 1 })) === 0) {
-    const orders = demoOrders(users, options.orders);
-    for (let i = 0; i < orders.length; i += 1000) await ordersCollection(ordersDb).insertMany(orders.slice(i, i + 1000));
-    result.ordersInserted = orders.length;
-  }
+  const result: SeedResult = { usersInserted: await insertMissing(usersCollection(usersDb), users), ordersInserted: 0 };
+  const demoUsersPresent = users.length > 0 && (await usersCollection(usersDb).countDocuments({ _id: users[0]!._id }, { limit: 1 })) > 0;
+  if (demoUsersPresent) result.ordersInserted = await insertMissing(ordersCollection(ordersDb), demoOrders(users, options.orders));
   return result;
+}
+
+/** Inserts the documents a collection lacks, as described above; returns how many it inserted. */
+async function insertMissing<T extends { _id: ObjectId }>(collection: Collection<T>, docs: readonly T[]): Promise<number> {
+  if (docs.length === 0) return 0;
+  const has = async (doc: T) => (await collection.countDocuments({ _id: doc._id } as Filter<T>, { limit: 1 })) > 0;
+  if (await has(docs[docs.length - 1]!)) return 0;
+  if ((await collection.countDocuments({}, { limit: 1 })) > 0 && !(await has(docs[0]!))) return 0;
+  let inserted = 0;
+  for (let i = 0; i < docs.length; i += 1000) {
+    const chunk = docs.slice(i, i + 1000) as OptionalUnlessRequiredId<T>[];
+    try {
+      inserted += (await collection.insertMany(chunk, { ordered: false })).insertedCount;
+    } catch (error) {
+      // Documents from an interrupted run are already there: skip those, keep the rest.
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (writeErrors.length === 0 || !writeErrors.every((e) => e.code === 11000)) throw error;
+      inserted += (error as MongoBulkWriteError).insertedCount;
+    }
+  }
+  return inserted;
 }

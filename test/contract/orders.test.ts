@@ -1,5 +1,5 @@
 import { demoOrders, demoUsers } from '../../scripts/lib/seed';
-import { postGraphQL } from '../support/graphql';
+import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 
 const seed = { users: 20, orders: 120 };
@@ -16,8 +16,9 @@ describe('the orders subgraph, as the router calls it', () => {
   it('resolves Order representations in their order, null for ids nobody has, in one find', async () => {
     const picked = [orders[5]!, orders[77]!];
     stack.ordersCommands.clear();
-    const { body } = await postGraphQL(
+    const { body } = await postSigned(
       stack.ordersUrl,
+      'orders',
       `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Order { id total status user { id } } } }`,
       { representations: [...picked.map((o) => ({ __typename: 'Order', id: o._id.toHexString() })), { __typename: 'Order', id: 'dddddddddddddddddddddddd' }] },
     );
@@ -31,8 +32,9 @@ describe('the orders subgraph, as the router calls it', () => {
   it('resolves User representations to their orders, every user in one find and one count', async () => {
     const picked = [users[3]!, users[0]!, users[19]!];
     stack.ordersCommands.clear();
-    const { body } = await postGraphQL(
+    const { body } = await postSigned(
       stack.ordersUrl,
+      'orders',
       `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id orders(first: 2) { totalCount nodes { id } } } } }`,
       { representations: picked.map((u) => ({ __typename: 'User', id: u._id.toHexString() })) },
     );
@@ -49,7 +51,7 @@ describe('the orders subgraph, as the router calls it', () => {
 
   it('answers Query.user with a reference for any well-formed id, without reading the database', async () => {
     stack.ordersCommands.clear();
-    const { body } = await postGraphQL(stack.ordersUrl, `{ user(id: "EEEEEEEEEEEEEEEEEEEEEEEE") { id } }`);
+    const { body } = await postSigned(stack.ordersUrl, 'orders', `{ user(id: "EEEEEEEEEEEEEEEEEEEEEEEE") { id } }`);
     expect(body).toEqual({ data: { user: { id: 'eeeeeeeeeeeeeeeeeeeeeeee' } } });
     expect(stack.ordersCommands.count()).toBe(0);
   });

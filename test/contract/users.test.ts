@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildASTSchema, parse } from 'graphql';
 import { demoUsers } from '../../scripts/lib/seed';
-import { postGraphQL } from '../support/graphql';
+import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 
 const users = demoUsers(30);
@@ -18,7 +18,7 @@ describe('the users subgraph, as the router calls it', () => {
   it('resolves User representations in their order, null for ids nobody has, in one find', async () => {
     const representations = [users[7]!, users[2]!, { _id: null }, users[29]!].map((user) => ({ __typename: 'User', id: user._id?.toHexString() ?? 'cccccccccccccccccccccccc' }));
     stack.usersCommands.clear();
-    const { body } = await postGraphQL(stack.usersUrl, entities, { representations });
+    const { body } = await postSigned(stack.usersUrl, 'users', entities, { representations });
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
       _entities: [
@@ -33,13 +33,13 @@ describe('the users subgraph, as the router calls it', () => {
   });
 
   it('answers BAD_USER_INPUT for a malformed id in a representation', async () => {
-    const { body } = await postGraphQL(stack.usersUrl, entities, { representations: [{ __typename: 'User', id: 'x' }] });
+    const { body } = await postSigned(stack.usersUrl, 'users', entities, { representations: [{ __typename: 'User', id: 'x' }] });
     expect(body.data).toEqual({ _entities: [null] });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('publishes the SDL in schema/users.graphql through _service', async () => {
-    const { body } = await postGraphQL(stack.usersUrl, `{ _service { sdl } }`);
+    const { body } = await postSigned(stack.usersUrl, 'users', `{ _service { sdl } }`);
     const sdl = (body.data as { _service: { sdl: string } })._service.sdl;
     const source = parse(readFileSync(resolve(__dirname, '../../schema/users.graphql'), 'utf8'));
     const published = buildASTSchema(parse(sdl), { assumeValidSDL: true });

@@ -1,5 +1,10 @@
-import { postGraphQL } from '../support/graphql';
+import { asAdmin } from '../support/auth';
+import { demoUsers } from '../../scripts/lib/seed';
+import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+
+// These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
+beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 let stack: Stack;
 beforeAll(async () => {
@@ -51,10 +56,33 @@ describe.each([10, 100])('%i users with their orders', (count) => {
   });
 });
 
-it('keeps loaders per request: a second identical request reads the database again', async () => {
-  const query = `{ users(first: 5) { nodes { id } } }`;
-  const first = await commandsFor(query, {});
-  const second = await commandsFor(query, {});
+it('keeps loaders per request: the second request sees a change the first one could have cached', async () => {
+  const user = demoUsers(1)[0]!;
+  const query = `query($id: ID!) { user(id: $id) { name } }`;
+  const first = await commandsFor(query, { id: user._id.toHexString() });
   expect(first.users).toEqual(['find users']);
+  await stack.usersDatabase.db.collection('users').updateOne({ _id: user._id }, { $set: { name: 'Renamed' } });
+  const second = await commandsFor(query, { id: user._id.toHexString() });
   expect(second.users).toEqual(['find users']);
+  expect(second.body.data).toEqual({ user: { name: 'Renamed' } });
+  await stack.usersDatabase.db.collection('users').updateOne({ _id: user._id }, { $set: { name: user.name } });
+});
+
+it('reads only the page of a single user\'s orders, not the user\'s whole history', async () => {
+  const heaviest = demoUsers(1)[0]!;
+  stack.ordersCommands.clear();
+  await postGraphQL(stack.routerUrl, `query($id: ID!) { user(id: $id) { orders(first: 3) { nodes { id } } } }`, { id: heaviest._id.toHexString() });
+  expect(stack.ordersCommands.commands.map((c) => c.command)).toEqual(['find']);
+  expect(stack.ordersCommands.documentsReturned).toBe(4);
+});
+
+it('asks for a user\'s orders twice with different filters in two commands, one per filter', async () => {
+  const heaviest = demoUsers(1)[0]!;
+  const { orders, body } = await commandsFor(`query($id: ID!) { user(id: $id) { paid: orders(status: PAID) { nodes { status } } shipped: orders(status: SHIPPED) { nodes { status } } } }`, {
+    id: heaviest._id.toHexString(),
+  });
+  expect(orders).toEqual(['find orders', 'find orders']);
+  const user = (body.data as { user: { paid: { nodes: Array<{ status: string }> }; shipped: { nodes: Array<{ status: string }> } } }).user;
+  expect(new Set(user.paid.nodes.map((n) => n.status))).toEqual(new Set(['PAID']));
+  expect(new Set(user.shipped.nodes.map((n) => n.status))).toEqual(new Set(['SHIPPED']));
 });

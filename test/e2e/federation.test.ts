@@ -1,6 +1,10 @@
 import { demoOrders, demoUsers } from '../../scripts/lib/seed';
-import { postGraphQL } from '../support/graphql';
+import { asAdmin } from '../support/auth';
+import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+
+// These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
+beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 const seed = { users: 60, orders: 600 };
 const users = demoUsers(seed.users);
@@ -120,9 +124,10 @@ describe('ids that do not name a user', () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  it('answers BAD_USER_INPUT for a page size over the maximum', async () => {
-    const { body } = await postGraphQL(stack.routerUrl, `{ users(first: 1000) { nodes { id } } }`);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  it('answers BAD_USER_INPUT for a page size over the maximum, at the router, naming the field', async () => {
+    const { status, body } = await postGraphQL(stack.routerUrl, `{ users(first: 1000) { nodes { id } } }`);
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'users.first' });
   });
 });
 

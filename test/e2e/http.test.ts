@@ -19,10 +19,10 @@ describe('requests the router refuses before any subgraph is called', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('answers a body over 1 MiB with 413', async () => {
+  it('answers a body over 1 MiB with 413 and PAYLOAD_TOO_LARGE', async () => {
     const { status, body } = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(1_100_000) }) });
     expect(status).toBe(413);
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('answers a query that does not validate with 400 and GRAPHQL_VALIDATION_FAILED', async () => {

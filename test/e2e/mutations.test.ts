@@ -1,6 +1,12 @@
 import { demoUsers } from '../../scripts/lib/seed';
-import { postGraphQL } from '../support/graphql';
+import { ObjectId } from 'mongodb';
+import { mintToken } from '../../router/src/auth/mintToken';
+import { adminId, anonymousHeaders, asAdmin, productionEnv } from '../support/auth';
+import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+
+// These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
+beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 let stack: Stack;
 beforeAll(async () => {
@@ -77,10 +83,18 @@ describe('placeOrder and cancelOrder', () => {
     const { body } = await postGraphQL(stack.routerUrl, placeOrder, {
       input: { userId: noOrders._id.toHexString(), items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1, ...change }] },
     });
-    expect(body.data ?? null).toBeNull();
+    expect((body.data as { placeOrder?: unknown } | null | undefined)?.placeOrder ?? null).toBeNull();
     // A float where an Int is declared fails GraphQL's own variable coercion, before any resolver.
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     if (field) expect(body.errors?.[0]?.extensions?.field).toBe(field);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments()).toBe(before);
+  });
+
+  it('refuses an order whose total GraphQL could not return, before storing it', async () => {
+    const before = await stack.ordersDatabase.db.collection('orders').countDocuments();
+    const items = Array.from({ length: 30 }, () => ({ sku: 'GOLD', name: 'Gold bar', quantity: 1000, unitPrice: 100_000_000 }));
+    const { body } = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId: noOrders._id.toHexString(), items } });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.items' });
     expect(await stack.ordersDatabase.db.collection('orders').countDocuments()).toBe(before);
   });
 
@@ -95,19 +109,33 @@ describe('placeOrder and cancelOrder', () => {
 
 describe('errors outside development', () => {
   let production: Stack;
+  let env: Record<string, string>;
   beforeAll(async () => {
-    production = await startStack({ env: { NODE_ENV: 'production' } });
+    env = productionEnv();
+    production = await startStack({ env });
   });
   afterAll(() => production.stop());
 
   it('keep their code and carry no stack trace', async () => {
-    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "nope") { name } }`);
+    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "nope") { name } }`, {}, anonymousHeaders);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(body)).not.toContain('stacktrace');
   });
 
+  it('mask an unexpected failure as INTERNAL_SERVER_ERROR with a request id, and leak nothing of it', async () => {
+    // An order the code cannot represent (a status the schema does not have) makes the orders subgraph fail
+    // while serializing: an error nobody gave a code.
+    const userId = new ObjectId();
+    await production.ordersDatabase.db.collection('orders').insertOne({ userId, items: [], total: 0, currency: 'USD', status: 'BOGUS_STATUS', createdAt: new Date() });
+    const admin = { authorization: `Bearer ${await mintToken({ jwtSecret: env.AUTH_JWT_SECRET, issuer: 'fedstack', audience: 'fedstack-api' }, { userId: adminId, roles: ['admin'] })}` };
+    const { body, headers } = await postGraphQL(production.routerUrl, `query($id: ID!) { user(id: $id) { orders { nodes { status } } } }`, { id: userId.toHexString() }, admin);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: headers.get('x-request-id') } });
+    expect(JSON.stringify(body)).not.toMatch(/BOGUS|OrderStatus|stacktrace/);
+  });
+
   it('do not show the query plan, even when asked', async () => {
-    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "aaaaaaaaaaaaaaaaaaaaaaaa") { name } }`, {}, { 'Apollo-Query-Plan-Experimental': '1' });
+    const { body } = await postGraphQL(production.routerUrl, `{ user(id: "aaaaaaaaaaaaaaaaaaaaaaaa") { name } }`, {}, { ...anonymousHeaders, 'Apollo-Query-Plan-Experimental': '1' });
     expect(body).toEqual({ data: { user: null } });
   });
 });

@@ -1,6 +1,10 @@
 import { demoUsers } from '../../scripts/lib/seed';
-import { postGraphQL } from '../support/graphql';
+import { asAdmin } from '../support/auth';
+import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+
+// These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
+beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 const seed = { users: 20, orders: 100 };
 const userId = demoUsers(1)[0]!._id.toHexString();

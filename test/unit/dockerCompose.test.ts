@@ -58,6 +58,18 @@ function service(name: string): ComposeService {
   return found;
 }
 
+/**
+ * Stands for the operator's shell or .env file: every `${VAR:?…}` (a setting compose requires) gets a
+ * value, the same for the same variable, so the router's and a subgraph's shared secrets match.
+ */
+const operatorSettings = new Map<string, string>();
+function interpolate(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+):\?[^}]*\}/g, (_match, variable: string) => {
+    if (!operatorSettings.has(variable)) operatorSettings.set(variable, `operator-set-${variable.toLowerCase()}-${'x'.repeat(32)}`);
+    return operatorSettings.get(variable)!;
+  });
+}
+
 /** A service's `environment` as the process will see it: strings only, pass-through entries left out. */
 function environmentOf(name: string): Record<string, string> {
   const environment = service(name).environment ?? {};
@@ -66,7 +78,7 @@ function environmentOf(name: string): Record<string, string> {
     : Object.entries(environment)
         .filter((entry): entry is [string, string | number | boolean] => entry[1] !== null)
         .map(([key, value]) => [key, String(value)]);
-  return Object.fromEntries(entries);
+  return Object.fromEntries(entries.map(([key, value]) => [key, interpolate(value)]));
 }
 
 /** Each published port as `{ published, target }`, from `'4001:4001'`, `'127.0.0.1:4001:4001/tcp'` or the long form. */
@@ -189,5 +201,13 @@ describe('docker-compose.yml', () => {
     const keys = [...new Set(appServices.flatMap(({ name }) => Object.keys(environmentOf(name))))];
     const undocumented = keys.filter((key) => !new RegExp(`^#?\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`, 'm').test(envExample));
     expect(undocumented).toEqual([]);
+  });
+
+  it('requires the operator to set every secret, so no default secret runs in production', () => {
+    const secrets = ['AUTH_JWT_SECRET', 'USERS_SIGNING_SECRET', 'ORDERS_SIGNING_SECRET', 'SUBGRAPH_USERS_SECRET', 'SUBGRAPH_ORDERS_SECRET'];
+    const raw = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+    for (const secret of secrets) expect(raw).toMatch(new RegExp(`${secret}: '?\\$\\{[A-Z_]+:\\?`));
+    expect(environmentOf('router').SUBGRAPH_USERS_SECRET).toBe(environmentOf('users').USERS_SIGNING_SECRET);
+    expect(environmentOf('router').SUBGRAPH_ORDERS_SECRET).toBe(environmentOf('orders').ORDERS_SIGNING_SECRET);
   });
 });

@@ -126,3 +126,44 @@ export function loadMongoConfig(env: Env, prefix: string, defaultDbName: string)
   }
   return { url, dbName, maxPoolSize: readInt(env, 'MONGO_MAX_POOL_SIZE', 20, { min: 1, max: 1000 }) };
 }
+
+/**
+ * The signing secret a subgraph and the router share when none is configured: fine on a laptop, and
+ * refused in production (see {@link loadSigningConfig}), where every secret must be set.
+ */
+export function developmentSigningSecret(subgraph: string): string {
+  return `development-only-signing-secret-for-${subgraph}`;
+}
+
+/** How a subgraph checks that a request comes from the router. */
+export interface SigningConfig {
+  /** `<PREFIX>_SIGNING_SECRET`: shared with the router (its `SUBGRAPH_<NAME>_SECRET`); at least 32 characters. */
+  secret: string;
+  /** `SIGNATURE_WINDOW_S`: how old (or how far in the future) a signed request may be. Defaults to 30. */
+  windowSeconds: number;
+}
+
+/**
+ * Reads a subgraph's signing settings. Outside production a missing secret falls back to the
+ * development one; in production it must be set, to something other than that.
+ */
+export function loadSigningConfig(env: Env, prefix: string, subgraph: string, nodeEnv: CommonConfig['nodeEnv']): SigningConfig {
+  return {
+    secret: readSecret(env, `${prefix}_SIGNING_SECRET`, developmentSigningSecret(subgraph), nodeEnv),
+    windowSeconds: readInt(env, 'SIGNATURE_WINDOW_S', 30, { min: 1, max: 600 }),
+  };
+}
+
+/**
+ * Reads a secret of at least 32 characters. Outside production an unset one falls back to
+ * `developmentValue`; in production it must be set and differ from it.
+ */
+export function readSecret(env: Env, name: string, developmentValue: string, nodeEnv: CommonConfig['nodeEnv']): string {
+  const value = readString(env, name);
+  if (nodeEnv === 'production' && (value === undefined || value === developmentValue)) {
+    throw new ConfigError(`${name} must be set in production (at least 32 random characters, e.g. from \`openssl rand -hex 32\`); the development default is refused.`);
+  }
+  const secret = value ?? developmentValue;
+  if (secret.length < 32) throw new ConfigError(`${name} must be at least 32 characters long.`);
+  return secret;
+}

@@ -1,4 +1,6 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from './logger';
 
 /**
  * Every `extensions.code` the platform returns. This is a public contract: clients switch on these
@@ -13,16 +15,43 @@ export enum ErrorCode {
   EMAIL_TAKEN = 'EMAIL_TAKEN',
   /** `cancelOrder` on an order that is not `PENDING`. */
   ORDER_NOT_CANCELLABLE = 'ORDER_NOT_CANCELLABLE',
+  /** No valid credentials: an invalid or expired token (HTTP 401), or an anonymous caller on a field that needs one. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The caller is known but may not see or do this (someone else's orders). */
+  FORBIDDEN = 'FORBIDDEN',
+  /** The request body is larger than the configured limit. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** The operation nests deeper than the configured maximum. */
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  /** The operation uses more aliases than the configured maximum. */
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  /** The operation selects more root fields than the configured maximum. */
+  TOO_MANY_ROOT_FIELDS = 'TOO_MANY_ROOT_FIELDS',
+  /** The document has more tokens than the configured maximum. */
+  TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
+  /** The operation's estimated cost (list sizes multiplied through nesting) is over the configured maximum. */
+  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
   /** Anything unexpected. The detail is logged, never sent outside development. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-/** The HTTP status each code stands for when it fails a whole request. */
+/**
+ * The HTTP status each code stands for when it fails a whole request ({@link requestError}). Raised on
+ * a field, any code comes back with HTTP 200 and partial data, as GraphQL over HTTP prescribes.
+ */
 export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.EMAIL_TAKEN]: 409,
   [ErrorCode.ORDER_NOT_CANCELLABLE]: 409,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.QUERY_TOO_DEEP]: 400,
+  [ErrorCode.TOO_MANY_ALIASES]: 400,
+  [ErrorCode.TOO_MANY_ROOT_FIELDS]: 400,
+  [ErrorCode.TOO_MANY_TOKENS]: 400,
+  [ErrorCode.QUERY_TOO_COSTLY]: 400,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };
 
@@ -37,29 +66,47 @@ export function codedError(code: ErrorCode, message: string, extra: Record<strin
 }
 
 /**
+ * An error that fails the whole request before execution, with its code's HTTP status (Apollo Server
+ * answers with `extensions.http.status`).
+ */
+export function requestError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extra, code, http: { status: errorStatus[code] } } });
+}
+
+/**
  * A `BAD_USER_INPUT` error naming the argument or input field at fault, for example `input.items[0].quantity`.
  */
 export function badUserInput(field: string, message: string): GraphQLError {
   return codedError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
 }
 
-const publicCodes = new Set<string>(Object.values(ErrorCode));
+/**
+ * Codes a client may see as they are. `INTERNAL_SERVER_ERROR` is not one of them: Apollo Server gives
+ * that code to every error thrown without one (a driver error, a bug), so its message must be masked.
+ */
+const publicCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
+
+/**
+ * True when an error's code is one clients are meant to see with its message: ours (but
+ * `INTERNAL_SERVER_ERROR`), or Apollo Server's request codes.
+ */
+export function isPublicCode(code: unknown): boolean {
+  return typeof code === 'string' && (publicCodes.has(code) || isGraphQLRequestCode(code));
+}
 
 /**
  * Builds Apollo Server's `formatError`: errors with a known code (ours, and GraphQL's own validation and
  * parse errors) pass through; anything else (a bug, a driver error) is masked as `INTERNAL_SERVER_ERROR`
- * unless `development` is set. The stack trace is sent only in development.
+ * unless `development` is set. The stack trace is sent only in development. Logging the detail and
+ * adding the request id is {@link useErrorReporting}'s part.
  */
-export function createErrorFormatter(options: { development: boolean; onUnexpected?: (error: unknown) => void }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    const known = typeof code === 'string' && (publicCodes.has(code) || isGraphQLRequestCode(code));
-    if (known || options.development) {
-      if (options.development) return formatted;
+export function createErrorFormatter(options: { development: boolean }) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    if (options.development) return formatted;
+    if (isPublicCode(formatted.extensions?.code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    options.onUnexpected?.(error);
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -79,4 +126,35 @@ function isGraphQLRequestCode(code: string): boolean {
     code === 'PERSISTED_QUERY_NOT_SUPPORTED' ||
     code === 'OPERATION_RESOLUTION_FAILURE'
   );
+}
+
+/**
+ * Logs every unexpected error (one without a public code) with its stack and the request id, and puts
+ * the request id on every `INTERNAL_SERVER_ERROR` the client receives, so a report can be matched to
+ * the log line.
+ */
+export function useErrorReporting(logger: Logger): ApolloServerPlugin<BaseContext> {
+  const requestIdOf = (context: unknown) => (context as { requestId?: unknown } | undefined)?.requestId;
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (!isPublicCode(error.extensions?.code)) {
+              logger.error(`unexpected error (request ${String(requestIdOf(contextValue))}) at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const requestId = requestIdOf(contextValue);
+          if (response.body.kind !== 'single' || typeof requestId !== 'string') return;
+          const errors = response.body.singleResult.errors;
+          if (!errors?.some((error) => error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)) return;
+          response.body.singleResult.errors = errors.map((error) =>
+            error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ? { ...error, extensions: { ...error.extensions, requestId } } : error,
+          );
+        },
+      };
+    },
+  };
 }

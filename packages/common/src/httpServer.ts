@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ErrorCode } from './errors';
 import type { Logger } from './logger';
+import type { SignatureCheck } from './signing';
 
 /** The lifecycle of a service: each state only moves forward, so a shutdown is deliberate. */
 export type ServiceState = 'initialized' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -19,14 +21,22 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** Names the service in logs. */
   name: string;
   apollo: ApolloServer<TContext>;
-  /** Builds the per-request context (and so the per-request loaders). */
-  context: (request: IncomingMessage) => Promise<TContext>;
+  /**
+   * Builds the per-request context (and so the per-request loaders). `requestId` is the caller's
+   * `x-request-id` when it is well-formed, a new UUID otherwise; it is echoed in the response header.
+   */
+  context: (request: IncomingMessage, requestId: string) => Promise<TContext>;
   host: string;
   /** 0 picks a free port; read the real one from {@link GraphQLService.url}. */
   port: number;
   logger: Logger;
   /** Largest request body accepted, in bytes; more is answered 413. Defaults to 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How long `stop()` lets in-flight requests finish before closing their connections anyway.
+   * Defaults to 10 s (what Docker waits after SIGTERM before it kills).
+   */
+  shutdownGraceMs?: number;
   /** Answers `GET /health/ready`. Defaults to always ready once started. */
   readiness?: () => Promise<Readiness>;
   /** Runs after the HTTP server and Apollo Server have stopped: close the database here. */
@@ -38,6 +48,11 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
    * Health endpoints come first and cannot be overridden.
    */
   routes?: RouteHandler;
+  /**
+   * Checks a GraphQL request before Apollo sees it (subgraphs: the router's signature). A refusal is
+   * answered 401 `UNAUTHENTICATED`, and its reason is logged, not sent.
+   */
+  verifyRequest?: (request: IncomingMessage, body: string, url: URL) => SignatureCheck;
 }
 
 /** A handler for extra routes; resolves true when it wrote the response. */
@@ -109,14 +124,24 @@ export class GraphQLService<TContext extends BaseContext> {
     return this.url;
   }
 
-  /** Stops accepting connections, lets in-flight requests finish, then stops Apollo and runs `onStopped`. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (answering them with
+   * `Connection: close`), closes keep-alive connections as they fall idle, and after the grace period
+   * closes whatever is left. Then stops Apollo and runs `onStopped`.
+   */
   async stop(): Promise<void> {
     if (this.stateValue === 'stopping' || this.stateValue === 'stopped') return;
     this.stateValue = 'stopping';
     const server = this.server;
     if (server) {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), this.options.shutdownGraceMs ?? 10_000);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(deadline);
+          resolve();
+        });
         server.closeIdleConnections();
       });
     }
@@ -127,6 +152,9 @@ export class GraphQLService<TContext extends BaseContext> {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const requestId = acceptRequestId(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/health/ready') {
@@ -143,12 +171,21 @@ export class GraphQLService<TContext extends BaseContext> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown;
+    const raw = req.method === 'POST' ? await readBody(req, this.maxBodyBytes) : '';
+    if (raw === undefined) {
+      // Not worth reading the rest of a body that is refused anyway: answer, then close the connection.
+      res.setHeader('connection', 'close');
+      sendJson(res, 413, errorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${this.maxBodyBytes} bytes.`));
+      res.once('finish', () => req.destroy());
+      return;
+    }
+    const check = this.options.verifyRequest?.(req, raw, url);
+    if (check && !check.ok) {
+      this.options.logger.warn(`refused a ${req.method} ${url.pathname} request: ${check.reason}`);
+      return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'This service only answers requests signed by the router.'));
+    }
     if (req.method === 'POST') {
-      const raw = await readBody(req, this.maxBodyBytes);
-      if (raw === undefined) {
-        return sendJson(res, 413, errorBody(ErrorCode.BAD_USER_INPUT, `The request body is larger than ${this.maxBodyBytes} bytes.`));
-      }
-      if ((headers.get('content-type') ?? '').includes('application/json')) {
+      if (/^application\/(graphql-response\+)?json\s*(;|$)/i.test(headers.get('content-type') ?? '')) {
         try {
           body = raw.length > 0 ? JSON.parse(raw) : undefined;
         } catch {
@@ -161,9 +198,11 @@ export class GraphQLService<TContext extends BaseContext> {
 
     const response = await this.options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => this.options.context(req),
+      context: () => this.options.context(req, requestId),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Stopping began while this request ran: tell the client not to reuse the connection.
+    if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -197,24 +236,51 @@ export class GraphQLService<TContext extends BaseContext> {
   }
 }
 
-/** Reads the whole body as text, or returns undefined once it passes `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Takes a caller's request id when it is a short token of safe characters (it ends up in logs and
+ * headers), so a request can be followed from the client through the router to the subgraphs.
+ */
+export function acceptRequestId(value: string | string[] | undefined): string | undefined {
+  const id = Array.isArray(value) ? value[0] : value;
+  return id && /^[A-Za-z0-9._:-]{1,128}$/.test(id) ? id : undefined;
+}
+
+/**
+ * Reads the whole body as text, or resolves undefined as soon as it passes `limit` bytes (declared or
+ * received), without reading the rest: the caller answers 413 and closes the connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 function errorBody(code: ErrorCode, message: string) {

@@ -1,3 +1,4 @@
+export * from './authorization';
 export * from './batch';
 export * from './config';
 export * from './connection';
@@ -9,3 +10,5 @@ export * from './mongo';
 export * from './scalars';
 export * from './selection';
 export * from './subgraph';
+export * from './signing';
+export * from './viewer';

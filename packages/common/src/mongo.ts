@@ -1,4 +1,4 @@
-import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
+import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent, type Db } from 'mongodb';
 import type { MongoConfig } from './config';
 
 /** An open connection to the database a service owns. */
@@ -31,7 +31,8 @@ export interface RecordedCommand {
   database: string;
 }
 
-const commandsWithoutCollection = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'saslStart', 'saslContinue', 'buildInfo', 'getMore', 'killCursors']);
+/** Connection housekeeping, not work a request asked for. */
+const commandsWithoutCollection = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'saslStart', 'saslContinue', 'buildInfo', 'killCursors']);
 
 /**
  * Records the commands a client sends, from the driver's command monitoring, so a test can read
@@ -44,9 +45,16 @@ const commandsWithoutCollection = new Set(['hello', 'isMaster', 'ismaster', 'pin
  */
 export class CommandLog {
   readonly commands: RecordedCommand[] = [];
+  /** How many documents `find`, `aggregate` and `getMore` replies carried: what the queries transferred. */
+  documentsReturned = 0;
+  private readonly replyListener = (event: CommandSucceededEvent) => {
+    const cursor = (event.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } } | undefined)?.cursor;
+    this.documentsReturned += (cursor?.firstBatch ?? cursor?.nextBatch ?? []).length;
+  };
   private readonly listener = (event: CommandStartedEvent) => {
     if (commandsWithoutCollection.has(event.commandName)) return;
-    const target: unknown = event.command[event.commandName];
+    // A getMore names its cursor's id; its collection is in `collection`. It is a round trip like any other.
+    const target: unknown = event.commandName === 'getMore' ? event.command.collection : event.command[event.commandName];
     this.commands.push({
       command: event.commandName,
       collection: typeof target === 'string' ? target : undefined,
@@ -56,6 +64,7 @@ export class CommandLog {
 
   private constructor(private readonly client: MongoClient) {
     client.on('commandStarted', this.listener);
+    client.on('commandSucceeded', this.replyListener);
   }
 
   /** Starts recording what `client` sends. */
@@ -66,6 +75,7 @@ export class CommandLog {
   /** Forgets what was recorded so far. */
   clear(): void {
     this.commands.length = 0;
+    this.documentsReturned = 0;
   }
 
   /** How many recorded commands match every given field. */
@@ -76,5 +86,6 @@ export class CommandLog {
   /** Stops recording. */
   detach(): void {
     this.client.off('commandStarted', this.listener);
+    this.client.off('commandSucceeded', this.replyListener);
   }
 }

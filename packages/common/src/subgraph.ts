@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -7,8 +6,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
-import type { CommonConfig, MongoConfig } from './config';
-import { createErrorFormatter } from './errors';
+import type { CommonConfig, MongoConfig, SigningConfig } from './config';
+import { verifyRequestSignature } from './signing';
+import { viewerFromHeaders, type Viewer } from './viewer';
+import { createErrorFormatter, useErrorReporting } from './errors';
 import { GraphQLService, type Readiness } from './httpServer';
 import { createLogger, type Logger } from './logger';
 import { connectDatabase, type Database } from './mongo';
@@ -21,12 +22,21 @@ export function readSchema(fileName: string): string {
   return readFileSync(resolve(schemaDir, fileName), 'utf8');
 }
 
+/** What a subgraph knows of one request when it builds its context. */
+export interface RequestScope {
+  /** Who is asking, as the router vouched for it. */
+  viewer: Viewer;
+  /** Follows the request through logs and error responses. */
+  requestId: string;
+}
+
 /** The settings every subgraph has (its `config.ts` returns at least these). */
 export interface SubgraphConfig {
   common: CommonConfig;
   host: string;
   port: number;
   mongo: MongoConfig;
+  signing: SigningConfig;
 }
 
 /** What a subgraph hands to {@link createSubgraphService}. */
@@ -39,9 +49,9 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   config: SubgraphConfig;
   /**
    * Runs once, after connecting: creates the indexes the subgraph needs and returns the factory that
-   * builds a fresh context, with fresh loaders, for every request.
+   * builds a fresh context, with fresh loaders, for every request, for the viewer the router vouched for.
    */
-  prepare: (db: Db) => Promise<(request: IncomingMessage) => TContext>;
+  prepare: (db: Db) => Promise<(request: RequestScope) => TContext>;
   /** An open connection to use instead of connecting to `config.mongo` (tests pass one to watch its commands). */
   database?: Database;
 }
@@ -65,19 +75,25 @@ export async function createSubgraphService<TContext extends BaseContext>(option
     schema,
     logger,
     includeStacktraceInErrorResponses: development,
-    formatError: createErrorFormatter({
-      development,
-      onUnexpected: (error) => logger.error('unexpected error in a resolver', error),
-    }),
+    formatError: createErrorFormatter({ development }),
     // Traces for Apollo's cloud reporting: unused here, and each one costs work on every request.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), useErrorReporting(logger)],
     // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.
     stopOnTerminationSignals: false,
   });
   return new GraphQLService<TContext>({
     name: options.name,
     apollo,
-    context: async (request) => createContext(request),
+    context: async (request, requestId) => createContext({ viewer: viewerFromHeaders(request.headers), requestId }),
+    // Only the router may call a subgraph: every GraphQL request, `_entities` and `_service` included,
+    // must carry its signature. Health endpoints stay open for probes.
+    verifyRequest: (request, body, url) =>
+      verifyRequestSignature(
+        config.signing.secret,
+        request.headers,
+        { method: request.method ?? 'GET', path: `${url.pathname}${url.search}`, body },
+        { nowSeconds: Math.floor(Date.now() / 1000), windowSeconds: config.signing.windowSeconds },
+      ),
     host: config.host,
     port: config.port,
     logger,

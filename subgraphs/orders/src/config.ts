@@ -1,4 +1,4 @@
-import { loadCommonConfig, loadMongoConfig, readPort, readString, type CommonConfig, type Env, type MongoConfig } from '@fedstack/common';
+import { loadCommonConfig, loadMongoConfig, loadSigningConfig, readPort, readString, type CommonConfig, type Env, type MongoConfig, type SigningConfig } from '@fedstack/common';
 
 /** Everything the orders subgraph reads from its environment, read once at start-up. */
 export interface OrdersConfig {
@@ -9,14 +9,18 @@ export interface OrdersConfig {
   port: number;
   /** `ORDERS_MONGO_URL` or `MONGO_URL`, and `ORDERS_DB_NAME` (defaults to `orders`). */
   mongo: MongoConfig;
+  /** `ORDERS_SIGNING_SECRET` (shared with the router's `SUBGRAPH_ORDERS_SECRET`) and `SIGNATURE_WINDOW_S`. */
+  signing: SigningConfig;
 }
 
 /** Reads and validates the orders subgraph's settings; throws a `ConfigError` naming what to change. */
 export function loadConfig(env: Env): OrdersConfig {
+  const common = loadCommonConfig(env);
   return {
-    common: loadCommonConfig(env),
+    common,
     host: readString(env, 'ORDERS_HOST', '0.0.0.0'),
     port: readPort(env, 'ORDERS_PORT', 4002),
     mongo: loadMongoConfig(env, 'ORDERS', 'orders'),
+    signing: loadSigningConfig(env, 'ORDERS', 'orders', common.nodeEnv),
   };
 }

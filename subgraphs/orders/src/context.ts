@@ -1,3 +1,4 @@
+import type { RequestScope, Viewer } from '@fedstack/common';
 import type { Collection } from 'mongodb';
 import type { OrderDocument } from './data/orders';
 import { createLoaders, type OrdersLoaders } from './loaders';
@@ -6,9 +7,13 @@ import { createLoaders, type OrdersLoaders } from './loaders';
 export interface OrdersContext {
   orders: Collection<OrderDocument>;
   loaders: OrdersLoaders;
+  /** Who is asking, as the router verified it. */
+  viewer: Viewer;
+  /** Follows the request through logs and error responses. */
+  requestId: string;
 }
 
-/** Builds the context for one request: the collection, and loaders no other request shares. */
-export function createContext(orders: Collection<OrderDocument>): OrdersContext {
-  return { orders, loaders: createLoaders(orders) };
+/** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
+export function createContext(orders: Collection<OrderDocument>, { viewer, requestId }: RequestScope): OrdersContext {
+  return { orders, viewer, requestId, loaders: createLoaders(orders) };
 }

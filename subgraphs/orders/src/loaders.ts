@@ -4,10 +4,12 @@ import type { Collection, ObjectId } from 'mongodb';
 import type { OrderStatus } from './__generated__/resolvers-types';
 import { countOrdersOfUsers, findOrdersByIds, findOrdersOfUsers, type OrderDocument, type OrderPosition } from './data/orders';
 
-/** The arguments of `User.orders` that change which orders match (the page size is cut in memory). */
+/** The arguments of `User.orders`: which orders match, and how many of each user's are needed. */
 export interface OrdersFilter {
   status: OrderStatus | undefined;
   after: OrderPosition | undefined;
+  /** The page size plus one (to tell whether there is a next page). */
+  perUser: number;
 }
 
 /** The orders subgraph's per-request loaders. */
@@ -33,7 +35,7 @@ export function createLoaders(orders: Collection<OrderDocument>): OrdersLoaders 
     orderById: createByIdLoader((ids) => findOrdersByIds(orders, ids), (order) => order._id),
 
     ordersOfUser(filter) {
-      const key = JSON.stringify([filter.status ?? null, filter.after?.createdAt.toISOString() ?? null, filter.after?.id.toHexString() ?? null]);
+      const key = JSON.stringify([filter.status ?? null, filter.after?.createdAt.toISOString() ?? null, filter.after?.id.toHexString() ?? null, filter.perUser]);
       let loader = ordersOfUser.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds) => groupByKeys(userIds, await findOrdersOfUsers(orders, userIds, filter), (order) => order.userId), byHex);

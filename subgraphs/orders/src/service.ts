@@ -18,7 +18,7 @@ export function createOrdersService(config: OrdersConfig, database?: Database): 
     prepare: async (db) => {
       const orders = ordersCollection(db);
       await ensureOrderIndexes(orders);
-      return () => createContext(orders);
+      return (scope) => createContext(orders, scope);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { loadCommonConfig, loadMongoConfig, readPort, readString, type CommonConfig, type Env, type MongoConfig } from '@fedstack/common';
+import { loadCommonConfig, loadMongoConfig, loadSigningConfig, readPort, readString, type CommonConfig, type Env, type MongoConfig, type SigningConfig } from '@fedstack/common';
 
 /** Everything the users subgraph reads from its environment, read once at start-up. */
 export interface UsersConfig {
@@ -9,14 +9,18 @@ export interface UsersConfig {
   port: number;
   /** `USERS_MONGO_URL` or `MONGO_URL`, and `USERS_DB_NAME` (defaults to `users`). */
   mongo: MongoConfig;
+  /** `USERS_SIGNING_SECRET` (shared with the router's `SUBGRAPH_USERS_SECRET`) and `SIGNATURE_WINDOW_S`. */
+  signing: SigningConfig;
 }
 
 /** Reads and validates the users subgraph's settings; throws a `ConfigError` naming what to change. */
 export function loadConfig(env: Env): UsersConfig {
+  const common = loadCommonConfig(env);
   return {
-    common: loadCommonConfig(env),
+    common,
     host: readString(env, 'USERS_HOST', '0.0.0.0'),
     port: readPort(env, 'USERS_PORT', 4001),
     mongo: loadMongoConfig(env, 'USERS', 'users'),
+    signing: loadSigningConfig(env, 'USERS', 'users', common.nodeEnv),
   };
 }

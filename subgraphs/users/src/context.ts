@@ -1,3 +1,4 @@
+import type { RequestScope, Viewer } from '@fedstack/common';
 import type { Collection } from 'mongodb';
 import type { UserDocument } from './data/users';
 import { createLoaders, type UsersLoaders } from './loaders';
@@ -6,9 +7,13 @@ import { createLoaders, type UsersLoaders } from './loaders';
 export interface UsersContext {
   users: Collection<UserDocument>;
   loaders: UsersLoaders;
+  /** Who is asking, as the router verified it. */
+  viewer: Viewer;
+  /** Follows the request through logs and error responses. */
+  requestId: string;
 }
 
-/** Builds the context for one request: the collection, and loaders no other request shares. */
-export function createContext(users: Collection<UserDocument>): UsersContext {
-  return { users, loaders: createLoaders(users) };
+/** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
+export function createContext(users: Collection<UserDocument>, { viewer, requestId }: RequestScope): UsersContext {
+  return { users, viewer, requestId, loaders: createLoaders(users) };
 }

@@ -46,11 +46,15 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Cancels an order. Only a `PENDING` order can be cancelled: any other status is an
-   * `ORDER_NOT_CANCELLABLE` error, an unknown id is `NOT_FOUND`.
+   * `ORDER_NOT_CANCELLABLE` error, an unknown id is `NOT_FOUND`. Only one's own order, or any order by an
+   * admin: otherwise `FORBIDDEN` (`UNAUTHENTICATED` when anonymous).
    */
-  cancelOrder: Order;
-  /** Places a `PENDING` order for a user. Its total is computed from the items. */
-  placeOrder: Order;
+  cancelOrder?: Maybe<Order>;
+  /**
+   * Places a `PENDING` order for a user. Its total is computed from the items. Only for oneself, or by an
+   * admin for anyone: otherwise `FORBIDDEN` (`UNAUTHENTICATED` when anonymous).
+   */
+  placeOrder?: Maybe<Order>;
 };
 
 
@@ -119,7 +123,7 @@ export type PlaceOrderInput = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The order with this id, or null when there is none. */
+  /** The order with this id, or null when there is none. Only its owner and admins may see it (`FORBIDDEN`). */
   order?: Maybe<Order>;
   /**
    * A reference to the user with this id, so that the router can fetch a user's orders in parallel with
@@ -145,9 +149,10 @@ export type User = {
   id: Scalars['ID']['output'];
   /**
    * The user's orders, newest first. `first` is 1 to 100 (default 10); `after` is the `endCursor` of the
-   * previous page; `status` keeps only orders in that status.
+   * previous page; `status` keeps only orders in that status. Visible only to the user and to admins:
+   * anyone else gets null and a `FORBIDDEN` error on this field (`UNAUTHENTICATED` when anonymous).
    */
-  orders: OrderConnection;
+  orders?: Maybe<OrderConnection>;
 };
 
 
@@ -307,8 +312,8 @@ export type LineItemResolvers<ContextType = OrdersContext, ParentType extends Re
 }>;
 
 export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
-  placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
+  cancelOrder?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
+  placeOrder?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
 }>;
 
 export type OrderResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -347,7 +352,7 @@ export type QueryResolvers<ContextType = OrdersContext, ParentType extends Resol
 export type UserResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = OrdersContext> = ResolversObject<{

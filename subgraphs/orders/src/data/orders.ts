@@ -45,21 +45,25 @@ export async function ensureOrderIndexes(orders: Collection<OrderDocument>): Pro
 
 /** One command for any number of ids; the order of the result is the database's. */
 export function findOrdersByIds(orders: Collection<OrderDocument>, ids: readonly ObjectId[]): Promise<OrderDocument[]> {
-  return orders.find({ _id: { $in: [...ids] } }).toArray();
+  // All in the first batch (one more than can match, so the server closes the cursor): one round trip.
+  return orders.find({ _id: { $in: [...ids] } }).batchSize(ids.length + 1).toArray();
 }
 
 /**
  * The orders of many users in one command, each user's newest first, optionally only those in
  * `status` and only those after `after` in that order.
  *
- * It returns every matching order of those users, and the caller keeps each user's first page. MongoDB
+ * For one user (the parallel plan's `user(id) { orders }`) it reads only `perUser` orders. For several,
+ * it returns every matching order of those users and the caller keeps each user's first page: MongoDB
  * could cut each user's list on the server (`$group` with `$push` and `$slice`, or `$setWindowFields`),
- * but FerretDB implements neither, and one `find` that both run keeps the batch at one command.
+ * but FerretDB implements neither, and one `find` that both run keeps the batch at one command. The
+ * whole answer comes in the first batch, so that one command is also one round trip (no `getMore`)
+ * up to `firstBatchSize` orders.
  */
 export function findOrdersOfUsers(
   orders: Collection<OrderDocument>,
   userIds: readonly ObjectId[],
-  options: { status: OrderStatus | undefined; after: OrderPosition | undefined },
+  options: { status: OrderStatus | undefined; after: OrderPosition | undefined; perUser: number },
 ): Promise<OrderDocument[]> {
   const filter: Filter<OrderDocument> = { userId: { $in: [...userIds] } };
   if (options.status) filter.status = options.status;
@@ -67,8 +71,13 @@ export function findOrdersOfUsers(
     const { createdAt, id } = options.after;
     filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
   }
-  return orders.find(filter).sort({ userId: 1, createdAt: -1, _id: -1 }).toArray();
+  const cursor = orders.find(filter).sort({ userId: 1, createdAt: -1, _id: -1 });
+  if (userIds.length === 1) return cursor.limit(options.perUser).batchSize(options.perUser + 1).toArray();
+  return cursor.batchSize(firstBatchSize).toArray();
 }
+
+/** How many orders a multi-user batch asks for in its first round trip. */
+export const firstBatchSize = 5000;
 
 /** How many orders (optionally in `status`) each user has, in one aggregation; users with none are absent. */
 export async function countOrdersOfUsers(

@@ -6,6 +6,9 @@ import { cancelPendingOrder, insertOrder, type LineItemDocument } from '../data/
 /** Bounds on what one order may hold; each is checked and reported by field. */
 export const orderLimits = { maxItems: 100, maxSkuLength: 64, maxNameLength: 200, maxQuantity: 1000, maxUnitPrice: 100_000_000 };
 
+/** The largest value GraphQL's `Int` can carry. */
+const maxGraphQLInt = 2_147_483_647;
+
 function validateItem(item: LineItemInput, index: number): LineItemDocument {
   const field = (name: string) => `input.items[${index}].${name}`;
   const sku = item.sku.trim();
@@ -31,6 +34,8 @@ export const Mutation: MutationResolvers = {
     if (!/^[A-Z]{3}$/.test(currency)) throw badUserInput('input.currency', `must be an ISO-4217 code such as USD, but got: ${JSON.stringify(currency)}`);
     const items = input.items.map(validateItem);
     const total = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+    // GraphQL's Int is 32-bit: a total it cannot represent would be stored, then fail every read.
+    if (total > maxGraphQLInt) throw badUserInput('input.items', `the order's total, ${total} minor units, is over the maximum of ${maxGraphQLInt}`);
     const order = await insertOrder(orders, { _id: new ObjectId(), userId, items, total, currency, status: 'PENDING', createdAt: new Date() });
     loaders.orderById.prime(order._id, order);
     return order;

@@ -21,7 +21,7 @@ export const User: UserResolvers = {
   orders: async (user, { first, after, status }, { loaders }, info) => {
     const size = pageSize(first, ordersPageSize);
     const userId = parseId(user.id, 'id');
-    const filter = { status: status ?? undefined, after: after ? decodeOrderCursor(after) : undefined };
+    const filter = { status: status ?? undefined, after: after ? decodeOrderCursor(after) : undefined, perUser: size + 1 };
     // Through loaders, so a list of users costs one `find` (and one count) for all of them, and the
     // page and the count are fetched at the same time.
     const [orders, totalCount] = await Promise.all([

@@ -73,8 +73,11 @@ export type QueryUsersArgs = {
 export type User = {
   __typename?: 'User';
   createdAt: Scalars['DateTime']['output'];
-  /** Unique across all users, stored lower-cased. */
-  email: Scalars['String']['output'];
+  /**
+   * Unique across all users, stored lower-cased. Visible only to the user and to admins: anyone else gets
+   * null and a `FORBIDDEN` error on this field (`UNAUTHENTICATED` when anonymous).
+   */
+  email?: Maybe<Scalars['String']['output']>;
   /** Opaque identifier: 24 lowercase hexadecimal characters. */
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
@@ -242,7 +245,7 @@ export type QueryResolvers<ContextType = UsersContext, ParentType extends Resolv
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

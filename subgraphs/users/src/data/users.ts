@@ -21,18 +21,21 @@ export async function ensureUserIndexes(users: Collection<UserDocument>): Promis
 
 /** One command for any number of ids; the order of the result is the database's. */
 export function findUsersByIds(users: Collection<UserDocument>, ids: readonly ObjectId[]): Promise<UserDocument[]> {
-  return users.find({ _id: { $in: [...ids] } }).toArray();
+  // All in the first batch (one more than can match, so the server closes the cursor): one round trip.
+  return users.find({ _id: { $in: [...ids] } }).batchSize(ids.length + 1).toArray();
 }
 
 /**
  * A page of users in `_id` order (ObjectIds grow with creation time), after `afterId` when given.
- * Fetches `size + 1` so the caller can tell whether there is a next page.
+ * Fetches `size + 1` so the caller can tell whether there is a next page, all in the first batch (a
+ * batch larger than the limit, so the server closes the cursor and no `getMore` follows).
  */
 export function findUsersPage(users: Collection<UserDocument>, size: number, afterId: ObjectId | undefined): Promise<UserDocument[]> {
   return users
     .find(afterId ? { _id: { $gt: afterId } } : {})
     .sort({ _id: 1 })
     .limit(size + 1)
+    .batchSize(size + 2)
     .toArray();
 }
 

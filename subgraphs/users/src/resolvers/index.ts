@@ -1,8 +1,10 @@
-import { DateTimeScalar } from '@fedstack/common';
+import { applyPolicies, DateTimeScalar } from '@fedstack/common';
 import type { Resolvers } from '../__generated__/resolvers-types';
+import type { UsersContext } from '../context';
+import { policies } from '../policies';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { User } from './User';
 
-/** Every resolver of the users subgraph, one file per GraphQL type. */
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, User };
+/** Every resolver of the users subgraph, one file per GraphQL type, guarded by the rules in policies.ts. */
+export const resolvers: Resolvers = applyPolicies<Resolvers, UsersContext>({ DateTime: DateTimeScalar, Query, Mutation, User }, policies);

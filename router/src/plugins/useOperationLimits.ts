@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ErrorCode, requestError } from '@fedstack/common';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { analyzeOperation } from '../limits/analyzeOperation';
+
+/** The limits an operation must stay within; each has a safe default in config.ts. */
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  /** The largest `first` any field may be asked for. */
+  maxPageSize: number;
+  /** See `OperationShape.cost`. */
+  maxCost: number;
+}
+
+/**
+ * Refuses, before any subgraph is called, an operation that nests too deep, uses too many aliases or
+ * root fields, asks for too large a page, or whose estimated cost (page sizes multiplied through
+ * nesting) is too high. Each refusal is HTTP 400 with its own code and the measured value, so a client
+ * knows what to change. (The token limit is enforced by the parser itself: see service.ts.)
+ */
+export function useOperationLimits(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const definition of document.definitions) {
+            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+          }
+          const shape = analyzeOperation(schema, operation, fragments, request.variables ?? {});
+          if (shape.depth > limits.maxDepth) {
+            throw requestError(ErrorCode.QUERY_TOO_DEEP, `The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, { depth: shape.depth, limit: limits.maxDepth });
+          }
+          if (shape.aliases > limits.maxAliases) {
+            throw requestError(ErrorCode.TOO_MANY_ALIASES, `The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`, { aliases: shape.aliases, limit: limits.maxAliases });
+          }
+          if (shape.rootFields > limits.maxRootFields) {
+            throw requestError(ErrorCode.TOO_MANY_ROOT_FIELDS, `The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, {
+              rootFields: shape.rootFields,
+              limit: limits.maxRootFields,
+            });
+          }
+          if (shape.largestPage && shape.largestPage.size > limits.maxPageSize) {
+            throw requestError(ErrorCode.BAD_USER_INPUT, `${shape.largestPage.path}: first must be at most ${limits.maxPageSize}, but got: ${shape.largestPage.size}`, {
+              field: `${shape.largestPage.path}.first`,
+            });
+          }
+          if (shape.cost > limits.maxCost) {
+            throw requestError(ErrorCode.QUERY_TOO_COSTLY, `The operation may return about ${shape.cost} values; at most ${limits.maxCost} are allowed. Ask for smaller pages or fewer nested lists.`, {
+              cost: shape.cost,
+              limit: limits.maxCost,
+            });
+          }
+        },
+      };
+    },
+  };
+}
