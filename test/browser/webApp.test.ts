@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ObjectId } from 'mongodb';
+import type { Page } from 'playwright-core';
+import { mintToken } from '../../router/src/auth/mintToken';
+import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { testAuth } from '../support/auth';
+import { openBrowser, type BrowserSession } from '../support/browser';
+import { startStack, type Stack } from '../support/stack';
+import { serveStatic, type StaticServer } from '../support/staticServer';
+import { buildWebApp } from '../support/webApp';
+
+/**
+ * The web app (web/) as a person uses it: built by Vite against a running router, served from an origin
+ * of its own, in headless Chromium. The page calls the router cross-origin, so this also checks CORS.
+ */
+const seed = { users: 25, orders: 150 };
+const users = demoUsers(seed.users);
+const firstUser = users[0]!;
+const firstUserId = firstUser._id.toHexString();
+/** The first user's orders as the API lists them: newest first. */
+const firstUserOrders = demoOrders(users, seed.orders)
+  .filter((order) => order.userId.equals(firstUser._id))
+  .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+const usd = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+
+let outDir: string;
+let site: StaticServer;
+let stack: Stack;
+let browser: BrowserSession;
+let page: Page;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'fedstack-web-'));
+  // The site's origin must be known before the router starts (to allow it), and the router's URL before
+  // the app is built (to call it): serve the empty folder first, build into it last.
+  site = await serveStatic(outDir);
+  stack = await startStack({ seed, env: { CORS_ALLOWED_ORIGINS: site.origin } });
+  await buildWebApp({ routerUrl: stack.routerUrl, outDir });
+  browser = await openBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(15_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await site?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** The ids in the orders table, top to bottom. */
+const orderIds = () => page.locator('table.orders tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id')));
+
+describe('the web app', () => {
+  it('lists the seeded users a page at a time, with next and previous', async () => {
+    await page.goto(site.url);
+    const list = page.locator('.user-list');
+    const hrefs = () => list.getByRole('link').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    await list.locator(`a[href="#/users/${firstUserId}"]`).waitFor();
+    expect(await list.locator('.user-name').allTextContents()).toEqual(users.slice(0, 10).map((user) => user.name));
+    expect(await hrefs()).toEqual(users.slice(0, 10).map((user) => `#/users/${user._id.toHexString()}`));
+    expect(await page.getByText(`${seed.users} users · page 1 of 3`).count()).toBe(1);
+
+    const pager = page.getByRole('navigation', { name: 'Users pages' });
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await list.locator(`a[href="#/users/${users[10]!._id.toHexString()}"]`).waitFor();
+    expect(await hrefs()).toEqual(users.slice(10, 20).map((user) => `#/users/${user._id.toHexString()}`));
+    expect(await page.getByText('page 2 of 3').count()).toBe(1);
+    await pager.getByRole('button', { name: 'Previous' }).click();
+    await list.locator(`a[href="#/users/${firstUserId}"]`).waitFor();
+    expect(await hrefs()).toEqual(users.slice(0, 10).map((user) => `#/users/${user._id.toHexString()}`));
+  });
+
+  it('shows an anonymous visitor the user but not their orders, with the API\'s error code', async () => {
+    await page.goto(`${site.url}#/users/${firstUserId}`);
+    await page.getByRole('heading', { level: 2, name: firstUser.name }).waitFor();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/UNAUTHENTICATED.*user\.orders/);
+    expect(await page.locator('table.orders').count()).toBe(0);
+  });
+
+  it("shows the signed-in user's orders, newest first, with totals formatted from cents", async () => {
+    await page.getByLabel('Access token').fill(await mintToken(testAuth, { userId: firstUserId }));
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByText(`Signed in as user ${firstUserId}`).waitFor();
+    await page.locator('table.orders tbody tr').first().waitFor();
+
+    expect(await orderIds()).toEqual(firstUserOrders.slice(0, 10).map((order) => order._id.toHexString()));
+    expect(await page.locator('table.orders td.total').allTextContents()).toEqual(firstUserOrders.slice(0, 10).map((order) => usd(order.total)));
+    expect(await page.locator('table.orders caption').textContent()).toContain(`${firstUserOrders.length} orders, newest first · page 1 of ${Math.ceil(firstUserOrders.length / 10)}`);
+    expect(await page.getByText(firstUser.email).count()).toBe(1);
+
+    await page.getByRole('navigation', { name: 'Orders pages' }).getByRole('button', { name: 'Next' }).click();
+    await page.locator(`tr[data-order-id="${firstUserOrders[10]!._id.toHexString()}"]`).waitFor();
+    expect(await orderIds()).toEqual(firstUserOrders.slice(10, 20).map((order) => order._id.toHexString()));
+  });
+
+  it('places an order through the form, stores it, and lists it first', async () => {
+    const form = page.locator('form.place-order');
+    await form.getByLabel('SKU').fill('MUG-040');
+    await form.getByLabel('Name').fill('Coffee mug');
+    await form.getByLabel('Quantity').fill('3');
+    await form.getByLabel('Unit price (USD)').fill('12.50');
+    await form.getByRole('button', { name: 'Place order' }).click();
+
+    const status = await form.getByRole('status').filter({ hasText: 'Placed order' }).textContent();
+    const [, id] = /Placed order ([0-9a-f]{24}) for \$37\.50\./.exec(status ?? '') ?? [];
+    expect(id).toBeDefined();
+    await page.locator(`tr[data-order-id="${id}"]`).waitFor();
+    expect((await orderIds())[0]).toBe(id);
+    expect(await page.locator(`tr[data-order-id="${id}"] td.total`).textContent()).toBe('$37.50');
+    expect(await page.locator('table.orders caption').textContent()).toContain(`${firstUserOrders.length + 1} orders, newest first · page 1 of`);
+
+    const stored = await stack.ordersDatabase.db.collection('orders').findOne({ _id: new ObjectId(id) });
+    expect(stored).toMatchObject({ userId: firstUser._id, total: 3750, status: 'PENDING', items: [{ sku: 'MUG-040', name: 'Coffee mug', quantity: 3, unitPrice: 1250 }] });
+  });
+
+  it('shows what the API refused in the form, with the code and the field', async () => {
+    const form = page.locator('form.place-order');
+    await form.getByLabel('SKU').fill('MUG-040');
+    await form.getByLabel('Name').fill('Coffee mug');
+    await form.getByLabel('Quantity').fill('5000');
+    await form.getByLabel('Unit price (USD)').fill('12.50');
+    await form.getByRole('button', { name: 'Place order' }).click();
+
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/BAD_USER_INPUT.*input\.items\[0\]\.quantity/);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ userId: firstUser._id })).toBe(firstUserOrders.length + 1);
+  });
+
+  it('is refused by the browser when served from an origin the router does not allow', async () => {
+    const elsewhere = await serveStatic(outDir);
+    try {
+      await page.goto(elsewhere.url);
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('NETWORK_ERROR');
+      expect(await page.locator('.user-list').count()).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('sends no request off this machine', () => {
+    expect(browser.offMachineRequests).toEqual([]);
+  });
+});
