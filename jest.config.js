@@ -1,6 +1,7 @@
 /**
- * Four projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
- * over HTTP, as the router sees it) and `e2e` (through the router) and `browser` (pages in headless Chromium). Contract and e2e tests run against
+ * Five projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
+ * over HTTP, as the router sees it) and `e2e` (through the router), `faults` (processes killed and restarted) and `browser` (pages in
+ * headless Chromium). Contract and e2e tests run against
  * real servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
  * `npx jest --selectProjects e2e` runs one layer.
  */
@@ -21,6 +22,8 @@ module.exports = {
     },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Services as separate processes, killed, restarted and signalled: bounded in time, loopback only.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
     // Pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against real services.
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
