@@ -1,8 +1,8 @@
 /**
- * Five projects, one per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph
- * over HTTP, as the router sees it) and `e2e` (through the router), `faults` (processes killed and restarted) and `browser` (pages in
- * headless Chromium). Contract and e2e tests run against
- * real servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
+ * One project per layer: `unit` (pure code, beside it or in test/unit), `contract` (one subgraph over
+ * HTTP, as the router sees it), `e2e` (through the router), `faults` (services as processes, killed,
+ * restarted and signalled) and `browser` (pages in headless Chromium). All but `unit` run against real
+ * servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
  * `npx jest --selectProjects e2e` runs one layer.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
