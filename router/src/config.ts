@@ -7,6 +7,7 @@ import {
   readEnum,
   readInt,
   readList,
+  readNumber,
   readPort,
   readSecret,
   readString,
@@ -17,6 +18,7 @@ import {
 } from '@fedstack/common';
 import type { AuthConfig } from './auth/createTokenVerifier';
 import type { OperationLimits } from './plugins/useOperationLimits';
+import type { ResilienceOptions } from './resilience/createResilientFetcher';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -73,6 +75,10 @@ export interface RouterConfig {
   subgraphSecrets: Record<string, string>;
   /** What an operation may ask for; each refusal happens before any subgraph is called. */
   limits: RouterLimits;
+  /** Timeouts, retries and the circuit breaker for subgraph calls (see resilience/createResilientFetcher.ts). */
+  resilience: ResilienceOptions;
+  /** `SUBGRAPH_<NAME>_TIMEOUT_MS`: a timeout for one subgraph, instead of `SUBGRAPH_TIMEOUT_MS`. */
+  subgraphTimeouts: Record<string, number>;
 }
 
 /** The router's operation limits, with their variables. */
@@ -92,11 +98,13 @@ export function loadConfig(env: Env): RouterConfig {
   const development = common.nodeEnv !== 'production';
   const subgraphUrls: Record<string, string> = {};
   const subgraphSecrets: Record<string, string> = {};
+  const subgraphTimeouts: Record<string, number> = {};
   for (const name of Object.keys(env)) {
     // An empty value counts as unset, as for every other setting.
     if (!readString(env, name)) continue;
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_(URL|SECRET)$/.exec(name);
+    const match = /^SUBGRAPH_([A-Z0-9_]+?)_(URL|SECRET|TIMEOUT_MS)$/.exec(name);
     if (match?.[2] === 'URL') subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
+    if (match?.[2] === 'TIMEOUT_MS') subgraphTimeouts[match[1]!.toLowerCase()] = readInt(env, name, 10_000, { min: 10, max: 600_000 });
     if (match?.[2] === 'SECRET') subgraphSecrets[match[1]!.toLowerCase()] = readSecret(env, name, developmentSigningSecret(match[1]!.toLowerCase()), common.nodeEnv);
   }
   const jwksUrl = readString(env, 'AUTH_JWKS_URL');
@@ -138,6 +146,15 @@ export function loadConfig(env: Env): RouterConfig {
       maxPageSize: readInt(env, 'MAX_PAGE_SIZE', 100, { min: 1, max: 10_000 }),
       maxCost: readInt(env, 'MAX_COST', 10_000, { min: 10, max: 10_000_000 }),
     },
+    resilience: {
+      timeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 10, max: 600_000 }),
+      retries: readInt(env, 'SUBGRAPH_RETRIES', 2, { min: 0, max: 10 }),
+      backoffMs: readInt(env, 'SUBGRAPH_RETRY_BACKOFF_MS', 50, { min: 1, max: 10_000 }),
+      retryBudget: readNumber(env, 'SUBGRAPH_RETRY_BUDGET', 0.1, { min: 0, max: 1 }),
+      failureThreshold: readInt(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, { min: 1, max: 1000 }),
+      openMs: readInt(env, 'CIRCUIT_OPEN_MS', 5000, { min: 10, max: 600_000 }),
+    },
+    subgraphTimeouts,
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

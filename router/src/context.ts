@@ -1,7 +1,10 @@
-import type { Viewer } from '@fedstack/common';
+import type { Logger, TraceContext, Viewer } from '@fedstack/common';
 
-/** What the router knows of one request: who is asking (from the verified token) and its id. */
+/** What the router knows of one request: who is asking (from the verified token), its id and trace. */
 export interface RouterContext {
   viewer: Viewer;
   requestId: string;
+  trace: TraceContext;
+  /** Logs with the request id and trace id on every line. */
+  logger: Logger;
 }

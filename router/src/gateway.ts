@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
-import { anonymous, ConfigError, developmentSigningSecret, signatureHeaders, type Logger } from '@fedstack/common';
+import { randomBytes } from 'node:crypto';
+import { anonymous, ConfigError, developmentSigningSecret, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
 import { createSigningFetcher } from './auth/signingFetcher';
 import type { RouterContext } from './context';
+import { createResilientFetcher } from './resilience/createResilientFetcher';
 import type { RouterConfig } from './config';
 import { readSubgraphList } from './subgraphs';
 
@@ -10,25 +12,51 @@ import { readSubgraphList } from './subgraphs';
  * Creates the Apollo Gateway: in static mode over the supergraph file, in live mode composing from the
  * running subgraphs. Either way a `SUBGRAPH_<NAME>_URL` setting overrides where a subgraph is reached.
  */
-export function createGateway(config: RouterConfig, logger: Logger): ApolloGateway {
+/** Where the gateway reaches each subgraph, filled in as it builds their data sources. */
+export type SubgraphEndpoints = Map<string, string>;
+
+/** What {@link createGateway} builds. */
+export interface RouterGateway {
+  gateway: ApolloGateway;
+  /** Subgraph name → GraphQL URL, for readiness checks. */
+  endpoints: SubgraphEndpoints;
+}
+
+export function createGateway(config: RouterConfig, logger: Logger, metrics?: Metrics): RouterGateway {
   // Apollo Gateway, unless told otherwise, probes cloud metadata servers (AWS, GCP, Azure, Alibaba) and
   // sends its own metrics to Apollo every few minutes. A self-hosted router phones nobody: it is off
   // unless APOLLO_TELEMETRY_DISABLED=false is set explicitly. The gateway reads the variable itself.
   // eslint-disable-next-line no-restricted-properties -- a setting of the library, not of ours
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
-  const buildService = ({ name, url }: ServiceEndpointDefinition) =>
-    new SubgraphDataSource({
-      url: config.subgraphUrls[name.toLowerCase()] ?? url,
-      fetcher: createSigningFetcher(signingSecretFor(config, name.toLowerCase()), fetch),
-    });
+  const endpoints: SubgraphEndpoints = new Map();
+  const buildService = ({ name, url }: ServiceEndpointDefinition) => {
+    const key = name.toLowerCase();
+    const target = config.subgraphUrls[key] ?? url;
+    if (target) endpoints.set(key, target);
+    // Outermost first: each attempt of the resilient fetcher is signed anew, over node's pooled
+    // keep-alive fetch (one connection pool per origin, shared by every request).
+    const fetcher = createResilientFetcher(
+      key,
+      { ...config.resilience, timeoutMs: config.subgraphTimeouts[key] ?? config.resilience.timeoutMs },
+      createSigningFetcher(signingSecretFor(config, key), fetch),
+      (outcome, seconds) => {
+        metrics?.subgraphFetchDuration.observe({ subgraph: key, outcome }, seconds);
+        if (outcome !== 'success') metrics?.subgraphFetchErrors.inc({ subgraph: key, reason: outcome });
+      },
+    );
+    return new SubgraphDataSource({ url: target, fetcher });
+  };
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
   if (config.mode === 'live') {
     const subgraphs = readSubgraphList(config.subgraphsPath).map(({ name, url }) => ({ name, url: config.subgraphUrls[name] ?? url }));
     checkSubgraphSettings(config, subgraphs.map((subgraph) => subgraph.name), config.subgraphsPath);
-    return new ApolloGateway({
-      ...common,
-      supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
-    });
+    return {
+      gateway: new ApolloGateway({
+        ...common,
+        supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
+      }),
+      endpoints,
+    };
   }
   let supergraphSdl: string;
   try {
@@ -40,7 +68,7 @@ export function createGateway(config: RouterConfig, logger: Logger): ApolloGatew
     );
   }
   checkSubgraphSettings(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
-  return new ApolloGateway({ ...common, supergraphSdl });
+  return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints };
 }
 
 /** The subgraph names a supergraph declares (its `join__Graph` values), in lower case. */
@@ -90,5 +118,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (viewer.userId) headers.set(signatureHeaders.userId, viewer.userId);
     if (viewer.roles.length > 0) headers.set(signatureHeaders.roles, viewer.roles.join(','));
     if (context.requestId) headers.set('x-request-id', context.requestId);
+    // The same trace, with a span of its own for this subgraph call.
+    if (context.trace) headers.set('traceparent', traceparentOf({ ...context.trace, spanId: randomBytes(8).toString('hex') }));
   }
 }

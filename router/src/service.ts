@@ -1,11 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createErrorFormatter, createLogger, ErrorCode, GraphQLService, graphqlPath, useErrorReporting } from '@fedstack/common';
+import { createErrorFormatter, createLogger, createMetrics, ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './auth/createTokenVerifier';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
-import { createGateway } from './gateway';
+import { createGateway, type SubgraphEndpoints } from './gateway';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
 import { useOperationLimits } from './plugins/useOperationLimits';
 import { useSettledRootNulls } from './plugins/useSettledRootNulls';
@@ -18,7 +18,8 @@ import { useSettledRootNulls } from './plugins/useSettledRootNulls';
 export function createRouterService(config: RouterConfig): GraphQLService<RouterContext> {
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
-  const gateway = createGateway(config, logger);
+  const metrics = createMetrics('router');
+  const { gateway, endpoints } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development });
   const apollo = new ApolloServer<RouterContext>({
@@ -28,12 +29,13 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     includeStacktraceInErrorResponses: development,
     // The parser itself stops at the token limit, before building anything from a huge document.
     parseOptions: { maxTokens: config.limits.maxTokens },
-    formatError: (formatted) => maskErrors(withTokenLimitCode(formatted)),
+    formatError: (formatted, error) => maskErrors(withTokenLimitCode(formatted), error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
       useSettledRootNulls(logger),
       useErrorReporting(logger),
+      useRequestMetrics(metrics),
     ],
     // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.
     stopOnTerminationSignals: false,
@@ -42,7 +44,16 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     name: 'router',
     apollo,
     // An invalid or expired token fails the whole request with 401: never silently anonymous.
-    context: async (request, requestId) => ({ viewer: await verifyToken(request.headers.authorization), requestId }),
+    context: async (request, { requestId, trace, logger: requestLogger }) => ({
+      viewer: await verifyToken(request.headers.authorization),
+      requestId,
+      trace,
+      logger: requestLogger,
+    }),
+    metrics,
+    shutdownGraceMs: config.common.shutdownGraceMs,
+    // Ready when the supergraph is loaded (the service has started) and every subgraph says it is ready.
+    readiness: () => checkSubgraphs(endpoints),
     host: config.host,
     port: config.port,
     logger,
@@ -50,6 +61,23 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     allowedOrigins: config.allowedOrigins,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
   });
+}
+
+/** Asks every subgraph's `/health/ready`, at once, each bounded by a short timeout. */
+async function checkSubgraphs(endpoints: SubgraphEndpoints): Promise<Readiness> {
+  const checks: Record<string, string> = {};
+  await Promise.all(
+    [...endpoints].map(async ([name, url]) => {
+      const healthUrl = new URL('/health/ready', url);
+      try {
+        const response = await fetch(healthUrl, { signal: AbortSignal.timeout(1500) });
+        if (!response.ok) checks[name] = `not ready (HTTP ${response.status} from ${healthUrl.href})`;
+      } catch (error) {
+        checks[name] = `not answering at ${healthUrl.href}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }),
+  );
+  return { ready: Object.keys(checks).length === 0, checks };
 }
 
 /**

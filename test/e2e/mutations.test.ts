@@ -1,4 +1,4 @@
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoOrders, demoUsers } from '../../scripts/lib/seed';
 import { ObjectId } from 'mongodb';
 import { mintToken } from '../../router/src/auth/mintToken';
 import { adminId, anonymousHeaders, asAdmin, productionEnv } from '../support/auth';
@@ -58,13 +58,19 @@ describe('placeOrder and cancelOrder', () => {
     expect(listed.body.data).toEqual({ user: { orders: { nodes: [{ id: order.id }], totalCount: 1 } } });
   });
 
-  it('cancels a PENDING order once, then refuses with ORDER_NOT_CANCELLABLE', async () => {
+  it('cancels a PENDING order, and answers a second cancel with the cancelled order (a safe retry)', async () => {
     const placed = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId: noOrders._id.toHexString(), items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1 }] } });
     const id = (placed.body.data as { placeOrder: { id: string } }).placeOrder.id;
     expect((await postGraphQL(stack.routerUrl, cancelOrder, { id })).body).toEqual({ data: { cancelOrder: { id, status: 'CANCELLED' } } });
-    const again = await postGraphQL(stack.routerUrl, cancelOrder, { id });
-    expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', status: 'CANCELLED' });
-    expect(again.body.errors?.[0]?.message).toContain('only a PENDING order can be cancelled');
+    expect((await postGraphQL(stack.routerUrl, cancelOrder, { id })).body).toEqual({ data: { cancelOrder: { id, status: 'CANCELLED' } } });
+  });
+
+  it('refuses to cancel a SHIPPED order with ORDER_NOT_CANCELLABLE, and leaves it SHIPPED', async () => {
+    const shipped = demoOrders(demoUsers(10), 30).find((order) => order.status === 'SHIPPED')!;
+    const { body } = await postGraphQL(stack.routerUrl, cancelOrder, { id: shipped._id.toHexString() });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', status: 'SHIPPED' });
+    expect(body.errors?.[0]?.message).toContain('only a PENDING order can be cancelled');
+    expect((await stack.ordersDatabase.db.collection('orders').findOne({ _id: shipped._id }))?.status).toBe('SHIPPED');
   });
 
   it('answers NOT_FOUND for cancelling an order nobody has', async () => {
@@ -104,6 +110,39 @@ describe('placeOrder and cancelOrder', () => {
     expect(empty.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.items' });
     const currency = await postGraphQL(stack.routerUrl, placeOrder, { input: { userId, currency: 'usd', items: [{ sku: 'A', name: 'A', quantity: 1, unitPrice: 1 }] } });
     expect(currency.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currency' });
+  });
+});
+
+describe('placeOrder with an idempotency key', () => {
+  const input = (key: string, quantity = 1) => ({ userId: noOrders._id.toHexString(), idempotencyKey: key, items: [{ sku: 'KEY', name: 'Keyed', quantity, unitPrice: 500 }] });
+
+  it('places the order once, and answers a retry with the same order', async () => {
+    const first = await postGraphQL(stack.routerUrl, placeOrder, { input: input('retry-1') });
+    const second = await postGraphQL(stack.routerUrl, placeOrder, { input: input('retry-1') });
+    expect(second.body.data).toEqual(first.body.data);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ idempotencyKey: 'retry-1' })).toBe(1);
+  });
+
+  it('creates exactly one order for 50 concurrent requests with one key', async () => {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => postGraphQL(stack.routerUrl, placeOrder, { input: input('race-1') })));
+    const ids = new Set(answers.map((answer) => (answer.body.data as { placeOrder: { id: string } }).placeOrder.id));
+    expect(answers.every((answer) => answer.body.errors === undefined)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ idempotencyKey: 'race-1' })).toBe(1);
+  });
+
+  it('refuses the same key for a different order with IDEMPOTENCY_KEY_REUSED', async () => {
+    await postGraphQL(stack.routerUrl, placeOrder, { input: input('reused-1', 1) });
+    const { body } = await postGraphQL(stack.routerUrl, placeOrder, { input: input('reused-1', 2) });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ idempotencyKey: 'reused-1' })).toBe(1);
+  });
+
+  it('keeps keys per user: another user may use the same key', async () => {
+    const other = demoUsers(10)[8]!;
+    const mine = await postGraphQL(stack.routerUrl, placeOrder, { input: input('shared-key') });
+    const theirs = await postGraphQL(stack.routerUrl, placeOrder, { input: { ...input('shared-key'), userId: other._id.toHexString() } });
+    expect((theirs.body.data as { placeOrder: { id: string } }).placeOrder.id).not.toBe((mine.body.data as { placeOrder: { id: string } }).placeOrder.id);
   });
 });
 

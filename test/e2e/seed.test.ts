@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, type Database } from '@fedstack/common';
+import { connectDatabase, loadMongoConfig, type Database } from '@fedstack/common';
 import { demoOrders, demoUsers, seedDemoData } from '../../scripts/lib/seed';
 
 const options = { users: 30, orders: 200 };
@@ -7,8 +7,9 @@ let users: Database;
 let orders: Database;
 beforeAll(async () => {
   const prefix = `seed${randomBytes(4).toString('hex')}`;
-  users = await connectDatabase({ url: process.env.MONGO_URL!, dbName: `${prefix}_users`, maxPoolSize: 2 }, 'seed-test');
-  orders = await connectDatabase({ url: process.env.MONGO_URL!, dbName: `${prefix}_orders`, maxPoolSize: 2 }, 'seed-test');
+  const env = { MONGO_URL: process.env.MONGO_URL, SEED_DB_NAME: `${prefix}_users`, SEED2_DB_NAME: `${prefix}_orders` };
+  users = await connectDatabase(loadMongoConfig(env, 'SEED', 'unused'), 'seed-test');
+  orders = await connectDatabase(loadMongoConfig(env, 'SEED2', 'unused'), 'seed-test');
 });
 afterAll(async () => {
   await Promise.all([users.db.dropDatabase(), orders.db.dropDatabase()]);

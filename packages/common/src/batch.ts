@@ -30,8 +30,16 @@ export function groupByKeys<K, V>(keys: readonly K[], values: readonly V[], keyO
  * Loaders cache for their lifetime, which is why they are created per request (in the context factory)
  * and never shared: a shared one would serve stale data and mix what different callers may see.
  */
-export function createByIdLoader<K, V>(fetchMany: (ids: readonly K[]) => Promise<V[]>, idOf: (value: V) => K): DataLoader<K, V | null, string> {
-  return new DataLoader<K, V | null, string>(async (ids) => orderByKeys(ids, await fetchMany(ids), idOf), {
-    cacheKeyFn: (id) => String(id),
-  });
+export function createByIdLoader<K, V>(
+  fetchMany: (ids: readonly K[]) => Promise<V[]>,
+  idOf: (value: V) => K,
+  onBatch?: (size: number) => void,
+): DataLoader<K, V | null, string> {
+  return new DataLoader<K, V | null, string>(
+    async (ids) => {
+      onBatch?.(ids.length);
+      return orderByKeys(ids, await fetchMany(ids), idOf);
+    },
+    { cacheKeyFn: (id) => String(id) },
+  );
 }

@@ -23,7 +23,7 @@ describe('config readers', () => {
 
 describe('loadMongoConfig', () => {
   it('prefers the per-service URL over MONGO_URL', () => {
-    expect(loadMongoConfig({ MONGO_URL: 'mongodb://shared', USERS_MONGO_URL: 'mongodb://own' }, 'USERS', 'users')).toEqual({ url: 'mongodb://own', dbName: 'users', maxPoolSize: 20 });
+    expect(loadMongoConfig({ MONGO_URL: 'mongodb://shared', USERS_MONGO_URL: 'mongodb://own' }, 'USERS', 'users')).toMatchObject({ url: 'mongodb://own', dbName: 'users', maxPoolSize: 20 });
     expect(loadMongoConfig({ MONGO_URL: 'mongodb+srv://cluster', USERS_DB_NAME: 'people' }, 'USERS', 'users').dbName).toBe('people');
   });
 

@@ -30,6 +30,17 @@ export function readInt(env: Env, name: string, fallback: number, range: { min: 
   return value;
 }
 
+/** Reads a number (fractions allowed) within `[min, max]`. */
+export function readNumber(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+  const raw = readString(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be a number from ${range.min} to ${range.max}, but got: ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** Reads a TCP port; 0 asks the system for a free one. */
 export function readPort(env: Env, name: string, fallback: number): number {
   return readInt(env, name, fallback, { min: 0, max: 65535 });
@@ -85,6 +96,11 @@ export interface CommonConfig {
   nodeEnv: 'development' | 'production' | 'test';
   /** Minimum level written to the log. Defaults to `info`. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * `SHUTDOWN_GRACE_MS`: after SIGTERM, how long in-flight requests may take before their connections
+   * are closed anyway. Defaults to 10000 (Docker waits 10 s before it kills).
+   */
+  shutdownGraceMs: number;
 }
 
 /** Reads `NODE_ENV` and `LOG_LEVEL`. */
@@ -92,6 +108,7 @@ export function loadCommonConfig(env: Env): CommonConfig {
   return {
     nodeEnv: readEnum(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
     logLevel: readEnum(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
   };
 }
 
@@ -101,8 +118,20 @@ export interface MongoConfig {
   url: string;
   /** The database this service owns. */
   dbName: string;
-  /** The driver's connection pool size. Defaults to 20. */
+  /** `MONGO_MAX_POOL_SIZE`: the driver's connection pool size. Defaults to 20. */
   maxPoolSize: number;
+  /**
+   * `MONGO_SERVER_SELECTION_TIMEOUT_MS`: how long an operation waits for a reachable server before it
+   * fails. Short, so that while the database is gone requests fail fast with `DATABASE_UNAVAILABLE`
+   * instead of piling up. Defaults to 2000.
+   */
+  serverSelectionTimeoutMs: number;
+  /** `MONGO_CONNECT_TIMEOUT_MS`: how long opening one connection may take. Defaults to 5000. */
+  connectTimeoutMs: number;
+  /** `MONGO_SOCKET_TIMEOUT_MS`: how long a command may wait for its reply on an open connection. Defaults to 30000. */
+  socketTimeoutMs: number;
+  /** `MONGO_STARTUP_WAIT_MS`: how long a starting service waits for the database before giving up. Defaults to 60000. */
+  startupWaitMs: number;
 }
 
 /**
@@ -124,7 +153,15 @@ export function loadMongoConfig(env: Env, prefix: string, defaultDbName: string)
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) {
     throw new ConfigError(`${prefix}_DB_NAME must be 1 to 63 letters, digits, _ or -, but got: ${JSON.stringify(dbName)}`);
   }
-  return { url, dbName, maxPoolSize: readInt(env, 'MONGO_MAX_POOL_SIZE', 20, { min: 1, max: 1000 }) };
+  return {
+    url,
+    dbName,
+    maxPoolSize: readInt(env, 'MONGO_MAX_POOL_SIZE', 20, { min: 1, max: 1000 }),
+    serverSelectionTimeoutMs: readInt(env, 'MONGO_SERVER_SELECTION_TIMEOUT_MS', 2000, { min: 100, max: 120_000 }),
+    connectTimeoutMs: readInt(env, 'MONGO_CONNECT_TIMEOUT_MS', 5000, { min: 100, max: 120_000 }),
+    socketTimeoutMs: readInt(env, 'MONGO_SOCKET_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+    startupWaitMs: readInt(env, 'MONGO_STARTUP_WAIT_MS', 60_000, { min: 0, max: 3_600_000 }),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import type { Logger } from './logger';
 
 /**
@@ -31,6 +32,14 @@ export enum ErrorCode {
   TOO_MANY_TOKENS = 'TOO_MANY_TOKENS',
   /** The operation's estimated cost (list sizes multiplied through nesting) is over the configured maximum. */
   QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
+  /** A subgraph's database cannot be reached; the request failed fast instead of waiting. Retry shortly. */
+  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
+  /** The router could not get an answer from a subgraph (down, refusing, or its circuit is open). `serviceName` names it. */
+  SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
+  /** A subgraph did not answer within its timeout. `serviceName` names it. */
+  SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT',
+  /** `placeOrder` with an idempotency key already used for a different order. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** Anything unexpected. The detail is logged, never sent outside development. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -52,6 +61,10 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.TOO_MANY_ROOT_FIELDS]: 400,
   [ErrorCode.TOO_MANY_TOKENS]: 400,
   [ErrorCode.QUERY_TOO_COSTLY]: 400,
+  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ErrorCode.SUBGRAPH_UNAVAILABLE]: 503,
+  [ErrorCode.SUBGRAPH_TIMEOUT]: 504,
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 409,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };
 
@@ -101,7 +114,10 @@ export function isPublicCode(code: unknown): boolean {
  * adding the request id is {@link useErrorReporting}'s part.
  */
 export function createErrorFormatter(options: { development: boolean }) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+    if (isDatabaseUnavailable(error)) {
+      return { ...withoutStack(formatted, options.development), message: 'The database is unavailable; try again shortly.', extensions: { ...withoutStack(formatted, options.development).extensions, code: ErrorCode.DATABASE_UNAVAILABLE } };
+    }
     if (options.development) return formatted;
     if (isPublicCode(formatted.extensions?.code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
@@ -129,6 +145,31 @@ function isGraphQLRequestCode(code: string): boolean {
 }
 
 /**
+ * True when an error (or what it wraps) says the database cannot be reached: no server to select, a
+ * dropped connection, a closed client. Those are not bugs; clients get `DATABASE_UNAVAILABLE`.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (
+      current instanceof MongoServerSelectionError ||
+      current instanceof MongoNetworkError ||
+      current instanceof MongoNotConnectedError ||
+      current instanceof MongoTopologyClosedError
+    ) {
+      return true;
+    }
+    current = (current as { originalError?: unknown; cause?: unknown }).originalError ?? (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function withoutStack(formatted: GraphQLFormattedError, development: boolean): GraphQLFormattedError {
+  if (development) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}
+
+/**
  * Logs every unexpected error (one without a public code) with its stack and the request id, and puts
  * the request id on every `INTERNAL_SERVER_ERROR` the client receives, so a report can be matched to
  * the log line.
@@ -140,7 +181,9 @@ export function useErrorReporting(logger: Logger): ApolloServerPlugin<BaseContex
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            if (!isPublicCode(error.extensions?.code)) {
+            if (isDatabaseUnavailable(error)) {
+              logger.warn(`database unavailable (request ${String(requestIdOf(contextValue))}): ${error.message}`);
+            } else if (!isPublicCode(error.extensions?.code)) {
               logger.error(`unexpected error (request ${String(requestIdOf(contextValue))}) at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
             }
           }

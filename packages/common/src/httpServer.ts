@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ErrorCode } from './errors';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { SignatureCheck } from './signing';
+import { continueTrace, type TraceContext } from './tracing';
 
 /** The lifecycle of a service: each state only moves forward, so a shutdown is deliberate. */
 export type ServiceState = 'initialized' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -16,16 +18,25 @@ export interface Readiness {
   checks: Record<string, string>;
 }
 
+/** What the service knows of one request before Apollo sees it. */
+export interface RequestScope {
+  /** The caller's `x-request-id` when well-formed, a new UUID otherwise; echoed in the response. */
+  requestId: string;
+  /** The W3C trace this request belongs to (the caller's `traceparent`, or a new one). */
+  trace: TraceContext;
+  /** The service's logger, with `requestId` and `traceId` on every line. */
+  logger: Logger;
+}
+
 /** How to serve one Apollo Server over HTTP. */
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** Names the service in logs. */
   name: string;
   apollo: ApolloServer<TContext>;
-  /**
-   * Builds the per-request context (and so the per-request loaders). `requestId` is the caller's
-   * `x-request-id` when it is well-formed, a new UUID otherwise; it is echoed in the response header.
-   */
-  context: (request: IncomingMessage, requestId: string) => Promise<TContext>;
+  /** Builds the per-request context (and so the per-request loaders). */
+  context: (request: IncomingMessage, scope: RequestScope) => Promise<TContext>;
+  /** Served at `GET /metrics` in Prometheus' text format when given. */
+  metrics?: Metrics;
   host: string;
   /** 0 picks a free port; read the real one from {@link GraphQLService.url}. */
   port: number;
@@ -157,11 +168,23 @@ export class GraphQLService<TContext extends BaseContext> {
     if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/metrics' && this.options.metrics) {
+      const { registry } = this.options.metrics;
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(await registry.metrics());
+      return;
+    }
     if (url.pathname === '/health/ready') {
       const readiness = this.stateValue !== 'started' ? { ready: false, checks: { server: this.stateValue } } : ((await this.options.readiness?.()) ?? { ready: true, checks: {} });
       return sendJson(res, readiness.ready ? 200 : 503, { status: readiness.ready ? 'ok' : 'unavailable', checks: readiness.checks });
     }
     if (this.options.routes && (await this.options.routes(req, res, url))) return;
+    const trace = continueTrace(req.headers.traceparent);
+    const scope: RequestScope = { requestId, trace, logger: this.options.logger.child({ requestId, traceId: trace.traceId }) };
+    const started = process.hrtime.bigint();
+    res.once('finish', () =>
+      scope.logger.debug('served', { method: req.method, path: url.pathname, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
     if (url.pathname !== graphqlPath) {
       return sendJson(res, 404, errorBody(ErrorCode.NOT_FOUND, `Nothing is served at ${url.pathname}; GraphQL is at ${graphqlPath}.`));
     }
@@ -181,7 +204,7 @@ export class GraphQLService<TContext extends BaseContext> {
     }
     const check = this.options.verifyRequest?.(req, raw, url);
     if (check && !check.ok) {
-      this.options.logger.warn(`refused a ${req.method} ${url.pathname} request: ${check.reason}`);
+      scope.logger.warn(`refused a ${req.method} ${url.pathname} request: ${check.reason}`);
       return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'This service only answers requests signed by the router.'));
     }
     if (req.method === 'POST') {
@@ -198,7 +221,7 @@ export class GraphQLService<TContext extends BaseContext> {
 
     const response = await this.options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => this.options.context(req, requestId),
+      context: () => this.options.context(req, scope),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Stopping began while this request ran: tell the client not to reuse the connection.

@@ -1,31 +1,50 @@
+import pino from 'pino';
 import type { CommonConfig } from './config';
 
-const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-
-/** A structured logger: one JSON object per line on stderr. It also serves as Apollo's logger. */
+/**
+ * A structured logger: one JSON object per line on stderr, through pino. It also serves as Apollo's
+ * logger. Arguments are combined: strings make the message, an Error goes under `err` (with its stack),
+ * and plain objects add fields, so `logger.info('served', { requestId, status })` is one line with both.
+ */
 export interface Logger {
   debug(...message: unknown[]): void;
   info(...message: unknown[]): void;
   warn(...message: unknown[]): void;
   error(...message: unknown[]): void;
+  /** A logger whose every line carries `bindings` too, such as a request id. */
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/**
- * Creates a logger for a service. Lines carry `time`, `level`, `service` and `msg`, plus any bindings.
- */
+/** Creates a service's logger; every line carries `service`, an ISO `time` and the level by name. */
 export function createLogger(service: string, level: CommonConfig['logLevel'], bindings: Record<string, unknown> = {}): Logger {
-  const min = levels[level];
-  const write = (lvl: Exclude<keyof typeof levels, 'silent'>) => (...message: unknown[]) => {
-    if (levels[lvl] < min) return;
-    const msg = message.map((m) => (m instanceof Error ? (m.stack ?? m.message) : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, service, ...bindings, msg })}\n`);
+  return wrap(
+    pino(
+      {
+        level,
+        base: { service, ...bindings },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      // Synchronous: a line written just before the process exits (a fatal start-up error) is not lost.
+      pino.destination({ fd: 2, sync: true }),
+    ),
+  );
+}
+
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+function wrap(base: pino.Logger): Logger {
+  const write = (level: Level) => (...message: unknown[]) => {
+    if (!base.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    const text: string[] = [];
+    for (const part of message) {
+      if (part instanceof Error) fields.err = part;
+      else if (typeof part === 'string') text.push(part);
+      else if (part !== null && typeof part === 'object' && !Array.isArray(part)) Object.assign(fields, part);
+      else text.push(JSON.stringify(part));
+    }
+    base[level](fields, text.join(' '));
   };
-  return {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (more) => createLogger(service, level, { ...bindings, ...more }),
-  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (bindings) => wrap(base.child(bindings)) };
 }

@@ -10,6 +10,7 @@ import type { CommonConfig, MongoConfig, SigningConfig } from './config';
 import { verifyRequestSignature } from './signing';
 import { viewerFromHeaders, type Viewer } from './viewer';
 import { createErrorFormatter, useErrorReporting } from './errors';
+import { createMetrics, useRequestMetrics, watchMongo } from './metrics';
 import { GraphQLService, type Readiness } from './httpServer';
 import { createLogger, type Logger } from './logger';
 import { connectDatabase, type Database } from './mongo';
@@ -23,11 +24,15 @@ export function readSchema(fileName: string): string {
 }
 
 /** What a subgraph knows of one request when it builds its context. */
-export interface RequestScope {
+export interface SubgraphRequestScope {
   /** Who is asking, as the router vouched for it. */
   viewer: Viewer;
   /** Follows the request through logs and error responses. */
   requestId: string;
+  /** The service's logger with the request id and trace id on every line. */
+  logger: Logger;
+  /** Records each DataLoader batch's size, by loader name. */
+  observeBatch: (loader: string, size: number) => void;
 }
 
 /** The settings every subgraph has (its `config.ts` returns at least these). */
@@ -51,7 +56,7 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
    * Runs once, after connecting: creates the indexes the subgraph needs and returns the factory that
    * builds a fresh context, with fresh loaders, for every request, for the viewer the router vouched for.
    */
-  prepare: (db: Db) => Promise<(request: RequestScope) => TContext>;
+  prepare: (db: Db) => Promise<(request: SubgraphRequestScope) => TContext>;
   /** An open connection to use instead of connecting to `config.mongo` (tests pass one to watch its commands). */
   database?: Database;
 }
@@ -65,8 +70,11 @@ export async function createSubgraphService<TContext extends BaseContext>(option
   const { config } = options;
   const logger = createLogger(options.name, config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
-  const database = options.database ?? (await connectDatabase(config.mongo, `${options.name}-subgraph`));
+  const metrics = createMetrics(options.name);
+  const database = options.database ?? (await connectDatabase(config.mongo, `${options.name}-subgraph`, logger));
+  watchMongo(database.client, metrics);
   const createContext = await options.prepare(database.db);
+  const observeBatch = (loader: string, size: number) => metrics.batchSize.observe({ loader }, size);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSchema(options.schemaFile)),
     resolvers: options.resolvers as GraphQLResolverMap<unknown>,
@@ -77,14 +85,17 @@ export async function createSubgraphService<TContext extends BaseContext>(option
     includeStacktraceInErrorResponses: development,
     formatError: createErrorFormatter({ development }),
     // Traces for Apollo's cloud reporting: unused here, and each one costs work on every request.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), useErrorReporting(logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), useErrorReporting(logger), useRequestMetrics(metrics)],
     // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.
     stopOnTerminationSignals: false,
   });
   return new GraphQLService<TContext>({
     name: options.name,
     apollo,
-    context: async (request, requestId) => createContext({ viewer: viewerFromHeaders(request.headers), requestId }),
+    context: async (request, { requestId, logger: requestLogger }) =>
+      createContext({ viewer: viewerFromHeaders(request.headers), requestId, logger: requestLogger, observeBatch }),
+    metrics,
+    shutdownGraceMs: config.common.shutdownGraceMs,
     // Only the router may call a subgraph: every GraphQL request, `_entities` and `_service` included,
     // must carry its signature. Health endpoints stay open for probes.
     verifyRequest: (request, body, url) =>

@@ -1,4 +1,4 @@
-import type { RequestScope, Viewer } from '@fedstack/common';
+import type { Logger, SubgraphRequestScope, Viewer } from '@fedstack/common';
 import type { Collection } from 'mongodb';
 import type { OrderDocument } from './data/orders';
 import { createLoaders, type OrdersLoaders } from './loaders';
@@ -11,9 +11,11 @@ export interface OrdersContext {
   viewer: Viewer;
   /** Follows the request through logs and error responses. */
   requestId: string;
+  /** Logs with the request id and trace id on every line. */
+  logger: Logger;
 }
 
 /** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
-export function createContext(orders: Collection<OrderDocument>, { viewer, requestId }: RequestScope): OrdersContext {
-  return { orders, viewer, requestId, loaders: createLoaders(orders) };
+export function createContext(orders: Collection<OrderDocument>, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): OrdersContext {
+  return { orders, viewer, requestId, logger, loaders: createLoaders(orders, observeBatch) };
 }

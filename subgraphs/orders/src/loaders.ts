@@ -28,17 +28,20 @@ export interface OrdersLoaders {
 const byHex = { cacheKeyFn: (id: ObjectId) => id.toHexString() };
 
 /** Creates fresh loaders; called once per request by the context factory. */
-export function createLoaders(orders: Collection<OrderDocument>): OrdersLoaders {
+export function createLoaders(orders: Collection<OrderDocument>, observeBatch: (loader: string, size: number) => void): OrdersLoaders {
   const ordersOfUser = new Map<string, DataLoader<ObjectId, OrderDocument[], string>>();
   const orderCountOfUser = new Map<string, DataLoader<ObjectId, number, string>>();
   return {
-    orderById: createByIdLoader((ids) => findOrdersByIds(orders, ids), (order) => order._id),
+    orderById: createByIdLoader((ids) => findOrdersByIds(orders, ids), (order) => order._id, (size) => observeBatch('orderById', size)),
 
     ordersOfUser(filter) {
       const key = JSON.stringify([filter.status ?? null, filter.after?.createdAt.toISOString() ?? null, filter.after?.id.toHexString() ?? null, filter.perUser]);
       let loader = ordersOfUser.get(key);
       if (!loader) {
-        loader = new DataLoader(async (userIds) => groupByKeys(userIds, await findOrdersOfUsers(orders, userIds, filter), (order) => order.userId), byHex);
+        loader = new DataLoader(async (userIds) => {
+          observeBatch('ordersOfUser', userIds.length);
+          return groupByKeys(userIds, await findOrdersOfUsers(orders, userIds, filter), (order) => order.userId);
+        }, byHex);
         ordersOfUser.set(key, loader);
       }
       return loader;
@@ -49,6 +52,7 @@ export function createLoaders(orders: Collection<OrderDocument>): OrdersLoaders 
       let loader = orderCountOfUser.get(key);
       if (!loader) {
         loader = new DataLoader(async (userIds) => {
+          observeBatch('orderCountOfUser', userIds.length);
           const counts = orderByKeys(userIds, await countOrdersOfUsers(orders, userIds, status), (row) => row._id);
           return counts.map((row) => row?.count ?? 0);
         }, byHex);

@@ -1,4 +1,4 @@
-import type { RequestScope, Viewer } from '@fedstack/common';
+import type { Logger, SubgraphRequestScope, Viewer } from '@fedstack/common';
 import type { Collection } from 'mongodb';
 import type { UserDocument } from './data/users';
 import { createLoaders, type UsersLoaders } from './loaders';
@@ -11,9 +11,11 @@ export interface UsersContext {
   viewer: Viewer;
   /** Follows the request through logs and error responses. */
   requestId: string;
+  /** Logs with the request id and trace id on every line. */
+  logger: Logger;
 }
 
 /** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
-export function createContext(users: Collection<UserDocument>, { viewer, requestId }: RequestScope): UsersContext {
-  return { users, viewer, requestId, loaders: createLoaders(users) };
+export function createContext(users: Collection<UserDocument>, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): UsersContext {
+  return { users, viewer, requestId, logger, loaders: createLoaders(users, observeBatch) };
 }

@@ -9,8 +9,8 @@ export interface UsersLoaders {
 }
 
 /** Creates fresh loaders; called once per request by the context factory. */
-export function createLoaders(users: Collection<UserDocument>): UsersLoaders {
+export function createLoaders(users: Collection<UserDocument>, observeBatch: (loader: string, size: number) => void): UsersLoaders {
   return {
-    userById: createByIdLoader((ids) => findUsersByIds(users, ids), (user) => user._id),
+    userById: createByIdLoader((ids) => findUsersByIds(users, ids), (user) => user._id, (size) => observeBatch('userById', size)),
   };
 }

@@ -45,9 +45,10 @@ export type LineItemInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Cancels an order. Only a `PENDING` order can be cancelled: any other status is an
-   * `ORDER_NOT_CANCELLABLE` error, an unknown id is `NOT_FOUND`. Only one's own order, or any order by an
-   * admin: otherwise `FORBIDDEN` (`UNAUTHENTICATED` when anonymous).
+   * Cancels an order. Only a `PENDING` order can be cancelled; cancelling a `CANCELLED` order again answers
+   * it as it is (so a retry is safe); `PAID` and `SHIPPED` are an `ORDER_NOT_CANCELLABLE` error, an unknown
+   * id is `NOT_FOUND`. Only one's own order, or any order by an admin: otherwise `FORBIDDEN`
+   * (`UNAUTHENTICATED` when anonymous).
    */
   cancelOrder?: Maybe<Order>;
   /**
@@ -116,6 +117,12 @@ export type PageInfo = {
 export type PlaceOrderInput = {
   /** ISO-4217 code, three upper-case letters. */
   currency?: Scalars['String']['input'];
+  /**
+   * Makes a retry safe: the same key from the same user places the order once and answers the same order
+   * every time after, even when the requests race. 1 to 100 characters, for example a UUID the client
+   * made. The same key with different items is an `IDEMPOTENCY_KEY_REUSED` error.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 1 to 100 items. */
   items: Array<LineItemInput>;
   userId: Scalars['ID']['input'];

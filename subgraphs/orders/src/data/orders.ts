@@ -1,4 +1,5 @@
-import type { Collection, Db, Filter, ObjectId } from 'mongodb';
+import { createHash } from 'node:crypto';
+import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { OrderStatus } from '../__generated__/resolvers-types';
 
 /** One product line as stored inside an order. Money is integer minor units (cents), never floats. */
@@ -20,6 +21,10 @@ export interface OrderDocument {
   status: OrderStatus;
   createdAt: Date;
   cancelledAt?: Date;
+  /** The client's idempotency key, when it gave one; `_id` is derived from it (see {@link idempotentOrderId}). */
+  idempotencyKey?: string;
+  /** A hash of what was ordered, to tell a retry from a different order that reuses the key. */
+  requestHash?: string;
 }
 
 /** What this subgraph knows of a user: only the id; the users subgraph owns the rest. */
@@ -92,10 +97,39 @@ export async function countOrdersOfUsers(
     .toArray();
 }
 
-/** Stores a new order. */
-export async function insertOrder(orders: Collection<OrderDocument>, order: OrderDocument): Promise<OrderDocument> {
-  await orders.insertOne(order);
-  return order;
+/**
+ * Writes are acknowledged only once a majority of the replica set has them in its journal: an order the
+ * client was told about survives a crash or a failover. (A single server or FerretDB: its own journal.)
+ */
+export const durableWrite = { writeConcern: { w: 'majority' as const, j: true } };
+
+/**
+ * The `_id` of the order a user places with an idempotency key: derived from both, so the collection's
+ * unique `_id` index is what makes the key unique per user, with no extra index (and none that needs
+ * partial-index support, which FerretDB lacks).
+ */
+export function idempotentOrderId(userId: ObjectId, key: string): ObjectId {
+  return new ObjectId(createHash('sha256').update(`${userId.toHexString()}:${key}`).digest().subarray(0, 12));
+}
+
+/** What {@link insertOrder} did: stored the order, or found it stored by an earlier try with the same key. */
+export type InsertOutcome = { kind: 'inserted' | 'replayed'; order: OrderDocument } | { kind: 'conflict'; order: OrderDocument };
+
+/**
+ * Stores a new order. With an idempotency key, a second insert of the same `_id` (a retry, or a racing
+ * duplicate) is refused by the unique index; the stored order is then answered instead, or a conflict
+ * when it was a different order.
+ */
+export async function insertOrder(orders: Collection<OrderDocument>, order: OrderDocument): Promise<InsertOutcome> {
+  try {
+    await orders.insertOne(order, durableWrite);
+    return { kind: 'inserted', order };
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === 11000 && order.idempotencyKey)) throw error;
+    const stored = await orders.findOne({ _id: order._id });
+    if (!stored) throw error;
+    return { kind: stored.requestHash === order.requestHash && stored.userId.equals(order.userId) ? 'replayed' : 'conflict', order: stored };
+  }
 }
 
 /**
@@ -106,6 +140,6 @@ export function cancelPendingOrder(orders: Collection<OrderDocument>, id: Object
   return orders.findOneAndUpdate(
     { _id: id, status: 'PENDING' },
     { $set: { status: 'CANCELLED', cancelledAt: now } },
-    { returnDocument: 'after' },
+    { returnDocument: 'after', ...durableWrite },
   );
 }

@@ -1,7 +1,8 @@
 import { badUserInput, codedError, ErrorCode, parseId } from '@fedstack/common';
+import { createHash } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import type { LineItemInput, MutationResolvers } from '../__generated__/resolvers-types';
-import { cancelPendingOrder, insertOrder, type LineItemDocument } from '../data/orders';
+import { cancelPendingOrder, idempotentOrderId, insertOrder, type LineItemDocument } from '../data/orders';
 
 /** Bounds on what one order may hold; each is checked and reported by field. */
 export const orderLimits = { maxItems: 100, maxSkuLength: 64, maxNameLength: 200, maxQuantity: 1000, maxUnitPrice: 100_000_000 };
@@ -36,9 +37,24 @@ export const Mutation: MutationResolvers = {
     const total = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
     // GraphQL's Int is 32-bit: a total it cannot represent would be stored, then fail every read.
     if (total > maxGraphQLInt) throw badUserInput('input.items', `the order's total, ${total} minor units, is over the maximum of ${maxGraphQLInt}`);
-    const order = await insertOrder(orders, { _id: new ObjectId(), userId, items, total, currency, status: 'PENDING', createdAt: new Date() });
-    loaders.orderById.prime(order._id, order);
-    return order;
+    const key = input.idempotencyKey ?? undefined;
+    if (key !== undefined && (key.length < 1 || key.length > 100)) throw badUserInput('input.idempotencyKey', 'must be 1 to 100 characters');
+    const requestHash = createHash('sha256').update(JSON.stringify([currency, items])).digest('hex');
+    const outcome = await insertOrder(orders, {
+      _id: key ? idempotentOrderId(userId, key) : new ObjectId(),
+      userId,
+      items,
+      total,
+      currency,
+      status: 'PENDING',
+      createdAt: new Date(),
+      ...(key ? { idempotencyKey: key, requestHash } : {}),
+    });
+    if (outcome.kind === 'conflict') {
+      throw codedError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different order.', { field: 'input.idempotencyKey', orderId: outcome.order._id.toHexString() });
+    }
+    loaders.orderById.prime(outcome.order._id, outcome.order);
+    return outcome.order;
   },
 
   cancelOrder: async (_parent, { id }, { orders, loaders }) => {
@@ -47,6 +63,8 @@ export const Mutation: MutationResolvers = {
     if (cancelled) return cancelled;
     const existing = await loaders.orderById.load(orderId);
     if (!existing) throw codedError(ErrorCode.NOT_FOUND, `No order has id ${id}.`, { field: 'id' });
+    // Cancelled already (by this request's earlier try, say): the outcome the caller wanted, so answer it.
+    if (existing.status === 'CANCELLED') return existing;
     throw codedError(ErrorCode.ORDER_NOT_CANCELLABLE, `Order ${id} is ${existing.status}; only a PENDING order can be cancelled.`, { status: existing.status });
   },
 };
