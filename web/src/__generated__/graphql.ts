@@ -25,6 +25,12 @@ export type OrderStatus =
 export type PlaceOrderInput = {
   /** ISO-4217 code, three upper-case letters. */
   currency?: string;
+  /**
+   * Makes a retry safe: the same key from the same user places the order once and answers the same order
+   * every time after, even when the requests race. 1 to 100 characters, for example a UUID the client
+   * made. The same key with different items is an `IDEMPOTENCY_KEY_REUSED` error.
+   */
+  idempotencyKey?: string | null | undefined;
   /** 1 to 100 items. */
   items: Array<LineItemInput>;
   userId: string;
