@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { BaseContext } from '@apollo/server';
 import { CommandLog, connectDatabase, type Database, type Env, type GraphQLService } from '@fedstack/common';
 import { loadConfig as loadRouterConfig } from '../../router/src/config';
+import type { RouterContext } from '../../router/src/context';
 import { createRouterService } from '../../router/src/service';
+import type { OrdersContext } from '../../subgraphs/orders/src/context';
 import { seedDemoData, type SeedOptions } from '../../scripts/lib/seed';
 import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
 import { createOrdersService } from '../../subgraphs/orders/src/service';
@@ -21,7 +22,12 @@ export interface Stack {
   usersCommands: CommandLog;
   /** Every command the orders subgraph sends to its database. */
   ordersCommands: CommandLog;
-  router: GraphQLService<BaseContext>;
+  router: GraphQLService<RouterContext>;
+  /** The running orders subgraph; a fault test stops it and starts another on `ordersPort`. */
+  orders: GraphQLService<OrdersContext>;
+  ordersPort: number;
+  /** Starts a new orders subgraph on the same port and database (after `orders.stop()`). */
+  restartOrders(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +39,12 @@ export interface StackOptions {
   subgraphDelayMs?: { users?: number; orders?: number };
   /** More settings for every service, such as `NODE_ENV`. */
   env?: Env;
+  /** The database server, instead of `MONGO_URL` (a fault test's own FerretDB). */
+  mongoUrl?: string;
+  /** Names the two databases `<prefix>_users` / `<prefix>_orders`, instead of fresh random names. */
+  databasePrefix?: string;
+  /** Leave the databases in place on `stop()`, for a next stack on the same data. */
+  keepDatabases?: boolean;
 }
 
 /**
@@ -40,8 +52,8 @@ export interface StackOptions {
  * on two fresh databases that `stop()` drops.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const prefix = `t${randomBytes(5).toString('hex')}`;
-  const mongoUrl = process.env.MONGO_URL;
+  const prefix = options.databasePrefix ?? `t${randomBytes(5).toString('hex')}`;
+  const mongoUrl = options.mongoUrl ?? process.env.MONGO_URL;
   if (!mongoUrl) throw new Error('MONGO_URL is not set: the jest globalSetup should have started a database.');
   const env: Env = {
     MONGO_URL: mongoUrl,
@@ -64,7 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (options.seed) await seedDemoData(usersDatabase.db, ordersDatabase.db, options.seed);
 
   const users = await createUsersService(usersConfig, usersDatabase);
-  const orders = await createOrdersService(ordersConfig, ordersDatabase);
+  let orders = await createOrdersService(ordersConfig, ordersDatabase);
   const usersUrl = await users.start();
   const ordersUrl = await orders.start();
   const proxies: DelayProxy[] = [];
@@ -90,12 +102,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     usersCommands,
     ordersCommands,
     router,
+    get orders() {
+      return orders;
+    },
+    ordersPort: Number(new URL(ordersUrl).port),
+    async restartOrders() {
+      orders = await createOrdersService({ ...ordersConfig, port: Number(new URL(ordersUrl).port) });
+      await orders.start();
+    },
     async stop() {
       await router.stop();
       await Promise.all(proxies.map((proxy) => proxy.close()));
       // Drop before the services close their connections.
-      await Promise.all([usersDatabase.db.dropDatabase(), ordersDatabase.db.dropDatabase()]);
-      await Promise.all([users.stop(), orders.stop()]);
+      // Both through the users connection: the orders one is closed when a fault test has restarted orders.
+      if (!options.keepDatabases) await Promise.all([usersDatabase.db.dropDatabase(), usersDatabase.client.db(ordersConfig.mongo.dbName).dropDatabase()]);
+      await Promise.all([users.stop(), orders.stop(), ordersDatabase.close()]);
     },
   };
 }
