@@ -1,9 +1,11 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A loopback HTTP proxy that holds every request `delayMs` before forwarding it. */
 export interface DelayProxy {
   url: string;
+  /** The headers of every request it forwarded, oldest first. */
+  seen: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
@@ -13,7 +15,9 @@ export interface DelayProxy {
  */
 export async function startDelayProxy(target: string, delayMs: number): Promise<DelayProxy> {
   const upstream = new URL(target);
+  const seen: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
+    seen.push(req.headers);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -37,6 +41,7 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${upstream.pathname}`,
+    seen,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -26,6 +26,8 @@ export interface Stack {
   /** The running orders subgraph; a fault test stops it and starts another on `ordersPort`. */
   orders: GraphQLService<OrdersContext>;
   ordersPort: number;
+  /** The delay proxies in front of the subgraphs, by subgraph, when `subgraphDelayMs` asked for them. */
+  proxies: Partial<Record<'users' | 'orders', DelayProxy>>;
   /** Starts a new orders subgraph on the same port and database (after `orders.stop()`). */
   restartOrders(): Promise<void>;
   stop(): Promise<void>;
@@ -35,7 +37,7 @@ export interface Stack {
 export interface StackOptions {
   /** Demo data to seed; none when absent. */
   seed?: SeedOptions;
-  /** Milliseconds added to every router→subgraph request, per subgraph, to stand for subgraphs on other machines. */
+  /** Milliseconds added to every router→subgraph request, per subgraph (0 still puts a recording proxy in between). */
   subgraphDelayMs?: { users?: number; orders?: number };
   /** More settings for every service, such as `NODE_ENV`. */
   env?: Env;
@@ -79,15 +81,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let orders = await createOrdersService(ordersConfig, ordersDatabase);
   const usersUrl = await users.start();
   const ordersUrl = await orders.start();
-  const proxies: DelayProxy[] = [];
-  const reach = async (url: string, delayMs: number | undefined) => {
-    if (!delayMs) return url;
+  const proxies: Partial<Record<'users' | 'orders', DelayProxy>> = {};
+  const reach = async (name: 'users' | 'orders', url: string, delayMs: number | undefined) => {
+    if (delayMs === undefined) return url;
     const proxy = await startDelayProxy(url, delayMs);
-    proxies.push(proxy);
+    proxies[name] = proxy;
     return proxy.url;
   };
   const router = createRouterService(
-    loadRouterConfig({ ...env, SUBGRAPH_USERS_URL: await reach(usersUrl, options.subgraphDelayMs?.users), SUBGRAPH_ORDERS_URL: await reach(ordersUrl, options.subgraphDelayMs?.orders) }),
+    loadRouterConfig({ ...env, SUBGRAPH_USERS_URL: await reach('users', usersUrl, options.subgraphDelayMs?.users), SUBGRAPH_ORDERS_URL: await reach('orders', ordersUrl, options.subgraphDelayMs?.orders) }),
   );
   const routerUrl = await router.start();
   const usersCommands = CommandLog.attach(usersDatabase.client);
@@ -102,6 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     usersCommands,
     ordersCommands,
     router,
+    proxies,
     get orders() {
       return orders;
     },
@@ -112,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await router.stop();
-      await Promise.all(proxies.map((proxy) => proxy.close()));
+      await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
       // Drop before the services close their connections.
       // Both through the users connection: the orders one is closed when a fault test has restarted orders.
       if (!options.keepDatabases) await Promise.all([usersDatabase.db.dropDatabase(), usersDatabase.client.db(ordersConfig.mongo.dbName).dropDatabase()]);
