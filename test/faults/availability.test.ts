@@ -69,7 +69,7 @@ describe('the database goes away and comes back', () => {
   beforeAll(async () => {
     port = await freePort();
     database = await startFerretDB({ dataDir, port, log: () => {} });
-    stack = await startStack({ seed, mongoUrl: database.url, env: { MONGO_SERVER_SELECTION_TIMEOUT_MS: '500' } });
+    stack = await startStack({ seed, mongoUrl: database.url, databasePrefix: 'durable', keepDatabases: true, env: { MONGO_SERVER_SELECTION_TIMEOUT_MS: '500' } });
   });
   afterAll(async () => {
     await stack.stop();
@@ -100,5 +100,12 @@ describe('the database goes away and comes back', () => {
     const order = await postGraphQL(stack.routerUrl, `query($id: ID!) { order(id: $id) { id total } }`, { id: orderId });
     expect(order.body.data).toEqual({ order: { id: orderId, total: 100 } });
     expect((await fetch(stack.orders.url.replace('/graphql', '/health/ready'))).status).toBe(200);
+
+    // And it survives a restart of every service too: new processes' worth of services on the same data.
+    const keep = stack;
+    await keep.stop();
+    stack = await startStack({ mongoUrl: database.url, databasePrefix: 'durable', keepDatabases: false });
+    const afterRestart = await postGraphQL(stack.routerUrl, `query($id: ID!) { order(id: $id) { id total } }`, { id: orderId });
+    expect(afterRestart.body.data).toEqual({ order: { id: orderId, total: 100 } });
   });
 });

@@ -176,15 +176,17 @@ function withoutStack(formatted: GraphQLFormattedError, development: boolean): G
  */
 export function useErrorReporting(logger: Logger): ApolloServerPlugin<BaseContext> {
   const requestIdOf = (context: unknown) => (context as { requestId?: unknown } | undefined)?.requestId;
+  // The request's own logger carries its request id and trace id; the service's is the fallback.
+  const loggerOf = (context: unknown) => (context as { logger?: Logger } | undefined)?.logger ?? logger;
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (isDatabaseUnavailable(error)) {
-              logger.warn(`database unavailable (request ${String(requestIdOf(contextValue))}): ${error.message}`);
+              loggerOf(contextValue).warn(`database unavailable: ${error.message}`);
             } else if (!isPublicCode(error.extensions?.code)) {
-              logger.error(`unexpected error (request ${String(requestIdOf(contextValue))}) at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
+              loggerOf(contextValue).error(`unexpected error at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
             }
           }
         },
