@@ -79,6 +79,11 @@ export interface RouterConfig {
   resilience: ResilienceOptions;
   /** `SUBGRAPH_<NAME>_TIMEOUT_MS`: a timeout for one subgraph, instead of `SUBGRAPH_TIMEOUT_MS`. */
   subgraphTimeouts: Record<string, number>;
+  /**
+   * `DEDUPE_SUBGRAPH_REQUESTS`: identical queries to a subgraph (same body, same identity) in flight at
+   * the same time share one request. Defaults to true.
+   */
+  dedupeSubgraphRequests: boolean;
 }
 
 /** The router's operation limits, with their variables. */
@@ -155,6 +160,7 @@ export function loadConfig(env: Env): RouterConfig {
       openMs: readInt(env, 'CIRCUIT_OPEN_MS', 5000, { min: 10, max: 600_000 }),
     },
     subgraphTimeouts,
+    dedupeSubgraphRequests: readBoolean(env, 'DEDUPE_SUBGRAPH_REQUESTS', true),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { anonymous, ConfigError, developmentSigningSecret, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
 import { createSigningFetcher } from './auth/signingFetcher';
 import type { RouterContext } from './context';
+import { createDedupingFetcher } from './resilience/createDedupingFetcher';
 import { createResilientFetcher } from './resilience/createResilientFetcher';
 import type { RouterConfig } from './config';
 import { readSubgraphList } from './subgraphs';
@@ -33,9 +34,10 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
     const key = name.toLowerCase();
     const target = config.subgraphUrls[key] ?? url;
     if (target) endpoints.set(key, target);
-    // Outermost first: each attempt of the resilient fetcher is signed anew, over node's pooled
-    // keep-alive fetch (one connection pool per origin, shared by every request).
-    const fetcher = createResilientFetcher(
+    // Outermost first: identical queries in flight share one request (and its retries); each attempt of
+    // the resilient fetcher is signed anew, over node's pooled keep-alive fetch (one connection pool per
+    // origin, shared by every request).
+    const resilient = createResilientFetcher(
       key,
       { ...config.resilience, timeoutMs: config.subgraphTimeouts[key] ?? config.resilience.timeoutMs },
       createSigningFetcher(signingSecretFor(config, key), fetch),
@@ -44,6 +46,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
         if (outcome !== 'success') metrics?.subgraphFetchErrors.inc({ subgraph: key, reason: outcome });
       },
     );
+    const fetcher = config.dedupeSubgraphRequests ? createDedupingFetcher(resilient) : resilient;
     return new SubgraphDataSource({ url: target, fetcher });
   };
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };

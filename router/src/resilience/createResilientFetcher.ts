@@ -74,7 +74,7 @@ export function createResilientFetcher(
       throw unavailable('it is being probed after repeated failures');
     }
     budget = Math.min(maxBudget, budget + options.retryBudget);
-    const mutation = isMutation(init?.body);
+    const mutation = isMutationBody(init?.body);
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -103,7 +103,7 @@ export function createResilientFetcher(
 }
 
 /** The gateway sends each subgraph operation as `{"query":"mutation …"}` or `"query …"` / `"{ …"`. */
-function isMutation(body: string | Buffer | undefined): boolean {
+export function isMutationBody(body: string | Buffer | undefined): boolean {
   if (body === undefined) return false;
   const text = typeof body === 'string' ? body : body.toString('utf8');
   return /"query"\s*:\s*"\s*mutation\b/.test(text);

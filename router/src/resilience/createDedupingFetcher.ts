@@ -1,0 +1,40 @@
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { signatureHeaders } from '@fedstack/common';
+import { isMutationBody } from './createResilientFetcher';
+
+/** A subgraph answer read once and handed to every request that was waiting for it. */
+interface SharedAnswer {
+  status: number;
+  statusText: string;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+/**
+ * In-flight deduplication of subgraph requests: while a query is on its way to a subgraph, an identical
+ * one (same URL, same body, and the same forwarded identity) waits for that answer instead of sending
+ * its own. Under load many clients ask the same thing at the same moment (a popular user's page); the
+ * subgraph then does the work once.
+ *
+ * Identity is part of the key, so one user's answer never reaches another; mutations are never shared.
+ * Nothing is kept once the answer has arrived: this is not a cache. `DEDUPE_SUBGRAPH_REQUESTS=false`
+ * turns it off.
+ */
+export function createDedupingFetcher(base: Fetcher): Fetcher {
+  const inflight = new Map<string, Promise<SharedAnswer>>();
+  return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    if (body === undefined || isMutationBody(body)) return base(url, init);
+    const headers = init?.headers ?? {};
+    const key = [url, headers[signatureHeaders.userId] ?? '', headers[signatureHeaders.roles] ?? '', body].join('\n');
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = base(url, init)
+        .then(async (response) => ({ status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() }))
+        .finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    const answer = await pending;
+    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as unknown as FetcherResponse;
+  };
+}
