@@ -1,10 +1,18 @@
-import { createLogger, runUntilSignalled } from '@fedstack/common';
+import { createLogger } from '@fedstack/common';
 import { loadConfig } from './config';
+import { loadWorkerConfig, runWorkers } from './runWorkers';
 import { createRouterService } from './service';
 
+// Every worker of a cluster runs this file again; runWorkers tells the primary and the workers apart.
 try {
   const config = loadConfig(process.env);
-  void runUntilSignalled(createRouterService(config), createLogger('router', config.common.logLevel));
+  const { workers } = loadWorkerConfig(process.env);
+  runWorkers({
+    workers,
+    logger: createLogger('router', config.common.logLevel),
+    createService: () => createRouterService(config),
+    shutdownGraceMs: config.common.shutdownGraceMs,
+  });
 } catch (error) {
   process.stderr.write(`router failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

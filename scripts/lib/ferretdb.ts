@@ -31,7 +31,7 @@ export function ensureFerretDB(log: Log): string {
   if (go.error || go.status !== 0) {
     throw new Error(
       'No MongoDB to use: MONGO_URL is not set, and Go is not installed to build the embedded database (FerretDB). ' +
-        'Either set MONGO_URL to a MongoDB (for example mongodb://localhost:27017 from `docker compose up mongo`), ' +
+        'Either set MONGO_URL to a MongoDB (for example mongodb://localhost:27017/?directConnection=true from `docker compose up mongo`), ' +
         'or install Go 1.24 or newer (https://go.dev/dl/) and run this again.',
     );
   }

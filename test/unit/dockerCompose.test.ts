@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
 import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
 import { loadConfig as loadRouterConfig } from '../../router/src/config';
+import { loadWorkerConfig } from '../../router/src/runWorkers';
 import { readSubgraphList } from '../../router/src/subgraphs';
 
 /**
@@ -60,14 +61,17 @@ function service(name: string): ComposeService {
 
 /**
  * Stands for the operator's shell or .env file: every `${VAR:?…}` (a setting compose requires) gets a
- * value, the same for the same variable, so the router's and a subgraph's shared secrets match.
+ * value, the same for the same variable, so the router's and a subgraph's shared secrets match; every
+ * `${VAR:-default}` (a setting the operator may leave out) gets its default.
  */
 const operatorSettings = new Map<string, string>();
 function interpolate(value: string): string {
-  return value.replace(/\$\{([A-Z0-9_]+):\?[^}]*\}/g, (_match, variable: string) => {
-    if (!operatorSettings.has(variable)) operatorSettings.set(variable, `operator-set-${variable.toLowerCase()}-${'x'.repeat(32)}`);
-    return operatorSettings.get(variable)!;
-  });
+  return value
+    .replace(/\$\{([A-Z0-9_]+):\?[^}]*\}/g, (_match, variable: string) => {
+      if (!operatorSettings.has(variable)) operatorSettings.set(variable, `operator-set-${variable.toLowerCase()}-${'x'.repeat(32)}`);
+      return operatorSettings.get(variable)!;
+    })
+    .replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, (_match, fallback: string) => fallback);
 }
 
 /** A service's `environment` as the process will see it: strings only, pass-through entries left out. */
@@ -158,6 +162,31 @@ describe('docker-compose.yml', () => {
       expect(buildOf(name)).toEqual({ context: '.', dockerfile: 'Dockerfile' });
       expect(existsSync(join(repoRoot, 'Dockerfile'))).toBe(true);
     });
+  });
+
+  it('runs mongo as a replica set that initiates itself and is healthy only with a primary', () => {
+    const command = commandOf('mongo');
+    expect(command[0]).toBe('mongod');
+    expect(command[command.indexOf('--replSet') + 1]).toBe('rs0');
+    expect(command).toContain('--bind_ip_all');
+    const healthcheck = healthcheckOf('mongo');
+    // The one member is named as the other containers reach it: the service name and mongod's port.
+    expect(healthcheck).toMatch(/rs\.initiate\(\{ _id: 'rs0', members: \[\{ _id: 0, host: 'mongo:27017' \}\] \}\)/);
+    expect(healthcheck).toContain('isWritablePrimary');
+  });
+
+  it('names the replica set in every MONGO_URL, so the driver finds the primary and follows a failover', () => {
+    const urls = appServices.flatMap(({ name }) => Object.entries(environmentOf(name)).filter(([key]) => /(^|_)MONGO_URL$/.test(key)));
+    expect(urls.map(([key]) => key).sort()).toEqual(['MONGO_URL', 'MONGO_URL']);
+    for (const [, url] of urls) {
+      expect(new URL(url)).toMatchObject({ hostname: 'mongo', port: '27017' });
+      expect(new URL(url).searchParams.get('replicaSet')).toBe('rs0');
+    }
+  });
+
+  it('runs the router with the worker count ROUTER_WORKERS gives, a valid one', () => {
+    expect(environmentOf('router').ROUTER_WORKERS).toBeDefined();
+    expect(loadWorkerConfig(environmentOf('router')).workers).toBe(2);
   });
 
   it('gives each subgraph its own database on the mongo service', () => {
