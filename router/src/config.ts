@@ -19,6 +19,7 @@ import {
 import type { AuthConfig } from './auth/createTokenVerifier';
 import type { OperationLimits } from './plugins/useOperationLimits';
 import type { ResilienceOptions } from './resilience/createResilientFetcher';
+import { loadWorkerConfig } from './runWorkers';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -84,6 +85,8 @@ export interface RouterConfig {
    * the same time share one request. Defaults to true.
    */
   dedupeSubgraphRequests: boolean;
+  /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
+  workers: number;
 }
 
 /** The router's operation limits, with their variables. */
@@ -161,6 +164,7 @@ export function loadConfig(env: Env): RouterConfig {
     },
     subgraphTimeouts,
     dedupeSubgraphRequests: readBoolean(env, 'DEDUPE_SUBGRAPH_REQUESTS', true),
+    workers: loadWorkerConfig(env).workers,
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

@@ -1,14 +1,13 @@
 import { createLogger } from '@fedstack/common';
 import { loadConfig } from './config';
-import { loadWorkerConfig, runWorkers } from './runWorkers';
+import { runWorkers } from './runWorkers';
 import { createRouterService } from './service';
 
 // Every worker of a cluster runs this file again; runWorkers tells the primary and the workers apart.
 try {
   const config = loadConfig(process.env);
-  const { workers } = loadWorkerConfig(process.env);
   runWorkers({
-    workers,
+    workers: config.workers,
     logger: createLogger('router', config.common.logLevel),
     createService: () => createRouterService(config),
     shutdownGraceMs: config.common.shutdownGraceMs,

@@ -32,9 +32,7 @@ export interface WorkerConfig {
 
 /**
  * Reads `ROUTER_WORKERS`; throws a `ConfigError` naming it when the value is neither `auto` nor a whole
- * number from 1 to 64. `cpus` is for tests.
- *
- * This belongs in router/src/config.ts (`RouterConfig.workers`); it lives here until it moves there.
+ * number from 1 to 64. `cpus` is for tests. The router's loadConfig reads it through this, as `workers`.
  */
 export function loadWorkerConfig(env: Env, cpus: number = availableParallelism()): WorkerConfig {
   const raw = readString(env, 'ROUTER_WORKERS');
