@@ -15,13 +15,14 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** Creates a service's logger; every line carries `service`, an ISO `time` and the level by name. */
+/** Creates a service's logger; every line carries `service`, `pid`, an ISO `time` and the level by name. */
 export function createLogger(service: string, level: CommonConfig['logLevel'], bindings: Record<string, unknown> = {}): Logger {
   return wrap(
     pino(
       {
         level,
-        base: { service, ...bindings },
+        // `pid` tells router workers apart, which share one port and one log stream.
+        base: { service, pid: process.pid, ...bindings },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
       },
