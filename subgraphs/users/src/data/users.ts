@@ -22,7 +22,11 @@ export async function ensureUserIndexes(users: Collection<UserDocument>): Promis
 /** One command for any number of ids; the order of the result is the database's. */
 export function findUsersByIds(users: Collection<UserDocument>, ids: readonly ObjectId[]): Promise<UserDocument[]> {
   // All in the first batch (one more than can match, so the server closes the cursor): one round trip.
-  return users.find({ _id: { $in: [...ids] } }).batchSize(ids.length + 1).toArray();
+  // One id: plain equality, which every server serves from the `_id` index and FerretDB pushes down to
+  // SQLite (an `$in` it filters itself after reading the whole collection: 18 ms instead of 2 at 1,000
+  // users, measured by bench/databaseCosts.ts).
+  const filter = ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } };
+  return users.find(filter).batchSize(ids.length + 1).toArray();
 }
 
 /**
