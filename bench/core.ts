@@ -1,105 +1,120 @@
 /**
- * `npm run bench`: measures the federated core on this machine and prints a table and JSON
- * (bench/results/core.json). Starts its own database (unless MONGO_URL is set) and services on loopback,
- * sends a bounded number of requests, and stops by itself.
+ * The federated core's two properties, measured on our router with one request at a time:
  *
- * - Latency with 100 ms injected between the router and each subgraph: a users-only and an orders-only
- *   query (one call each), a user with their orders (planned in parallel: about the slower of the two,
- *   not their sum), and an order with its user (two calls in a row, by nature).
- * - MongoDB commands per request for 10 and 100 users with their orders, from command monitoring.
+ * - Parallelism: with `delayMs` injected between the router and each subgraph (a delay proxy per
+ *   subgraph, standing for subgraphs on other machines), the latency of a user with their orders,
+ *   planned as a `Parallel` of a users and an orders fetch, next to one call to either subgraph alone,
+ *   and of an order with its user, which needs two calls in a row (`Sequence`).
+ * - Batching: MongoDB commands per request for 10, 50, 100 and 500 users with their orders (the sizes
+ *   the data set holds), from the subgraphs' command monitoring; 500 users are five pages of 100 (the
+ *   most a page may hold) in one operation.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startFerretDB } from '../scripts/lib/ferretdb';
-import { demoUsers } from '../scripts/lib/seed';
-import { asAdmin } from '../test/support/auth';
-import { postGraphQL, useDefaultHeaders } from '../test/support/graphql';
-import { startStack, type Stack } from '../test/support/stack';
+import { encodeCursor } from '@fedstack/common';
+import { startDelayProxy } from '../test/support/delayProxy';
+import type { BenchStack } from './lib/BenchStack';
+import { benchData } from './lib/scenarios';
+import { startTarget } from './lib/startTarget';
 
-const delayMs = 100;
-const runs = 15;
+/** Latencies with an injected delay, medians in milliseconds. */
+export interface ParallelismResult {
+  injectedDelayMs: number;
+  runs: number;
+  usersOnlyMs: number;
+  ordersOnlyMs: number;
+  userWithOrdersParallelMs: number;
+  orderWithUserSequenceMs: number;
+  /** The parallel query over the slower of the two single calls: 1 is perfect overlap. */
+  parallelOverSlowerSingleCall: number;
+  /** The parallel query over one call to the users subgraph (the issue's goal: at most 1.15). */
+  parallelOverUsersCall: number;
+}
 
-async function median(stack: Stack, query: string): Promise<number> {
-  await postGraphQL(stack.routerUrl, query);
+/** MongoDB commands one request sent, per subgraph. */
+export interface CommandsResult {
+  users: number;
+  orders: number;
+  /** Documents the replies carried, both subgraphs together. */
+  documents: number;
+  /** Why the request failed, when it did (the counts are then what it sent before failing). */
+  failed?: string;
+}
+
+async function post(url: string, authorization: string, query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { errors?: Array<{ message: string }> };
+  if (response.status !== 200 || body.errors?.length) throw new Error(`the router answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body;
+}
+
+async function median(runs: number, send: () => Promise<unknown>): Promise<number> {
+  await send();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    await postGraphQL(stack.routerUrl, query);
+    await send();
     times.push(performance.now() - started);
   }
-  return Math.round(times.sort((a, b) => a - b)[Math.floor(runs / 2)]! * 10) / 10;
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(runs / 2)]! * 10) / 10;
 }
 
-async function commandsPerRequest(stack: Stack, count: number, withCounts: boolean) {
-  const query = withCounts
-    ? `{ users(first: ${count}) { totalCount nodes { name orders(first: 5) { totalCount nodes { id total } } } } }`
-    : `{ users(first: ${count}) { nodes { name orders(first: 5) { nodes { id total } } } } }`;
-  stack.usersCommands.clear();
-  stack.ordersCommands.clear();
-  await postGraphQL(stack.routerUrl, query);
-  return { users: stack.usersCommands.count(), orders: stack.ordersCommands.count() };
-}
-
-async function main(): Promise<void> {
-  let stopDatabase = async () => {};
-  if (!process.env.MONGO_URL) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'fedstack-bench-'));
-    const database = await startFerretDB({ dataDir, port: 0, log: (m) => process.stderr.write(`${m}\n`) });
-    process.env.MONGO_URL = database.url;
-    stopDatabase = async () => {
-      await database.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+/** Starts our router behind delay proxies, measures the four latencies, and stops it. */
+export async function measureParallelism(stack: BenchStack, options: { delayMs: number; runs: number }): Promise<ParallelismResult> {
+  const usersProxy = await startDelayProxy(stack.users.url, options.delayMs);
+  const ordersProxy = await startDelayProxy(stack.orders.url, options.delayMs);
+  const router = await startTarget('router', stack, { subgraphUrls: { users: usersProxy.url, orders: ordersProxy.url } });
+  try {
+    const data = benchData(stack.seed);
+    const id = data.userIds[Math.min(3, data.userIds.length - 1)]!;
+    const send = (query: string, variables: Record<string, unknown> = { id }) => () => post(router.url, stack.authorization, query, variables);
+    const usersOnlyMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { name } }'));
+    const ordersOnlyMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { orders(first: 5) { nodes { id total } } } }'));
+    const userWithOrdersParallelMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { name orders(first: 5) { nodes { id total } } } }'));
+    const orderWithUserSequenceMs = await median(options.runs, send('query($id: ID!) { order(id: $id) { total user { name } } }', { id: data.orderIds[0] }));
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    return {
+      injectedDelayMs: options.delayMs,
+      runs: options.runs,
+      usersOnlyMs,
+      ordersOnlyMs,
+      userWithOrdersParallelMs,
+      orderWithUserSequenceMs,
+      parallelOverSlowerSingleCall: ratio(userWithOrdersParallelMs, Math.max(usersOnlyMs, ordersOnlyMs)),
+      parallelOverUsersCall: ratio(userWithOrdersParallelMs, usersOnlyMs),
     };
+  } finally {
+    await router.process.stop();
+    await Promise.all([usersProxy.close(), ordersProxy.close()]);
   }
-  // Orders are private: the bench reads them as an admin.
-  useDefaultHeaders(await asAdmin());
-  const seed = { users: 200, orders: 2000 };
-  const userId = demoUsers(1)[0]!._id.toHexString();
-
-  const delayed = await startStack({ seed, subgraphDelayMs: { users: delayMs, orders: delayMs } });
-  const anOrder = (await postGraphQL(delayed.routerUrl, `{ user(id: "${userId}") { orders(first: 1) { nodes { id } } } }`)).body.data as { user: { orders: { nodes: Array<{ id: string }> } } };
-  const latency = {
-    injectedDelayMs: delayMs,
-    oneSubgraphMs: await median(delayed, `{ user(id: "${userId}") { name } }`),
-    ordersOnlyMs: await median(delayed, `{ user(id: "${userId}") { orders(first: 5) { nodes { id total } } } }`),
-    userWithOrdersParallelMs: await median(delayed, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`),
-    orderWithUserSequentialMs: await median(delayed, `{ order(id: "${anOrder.user.orders.nodes[0]!.id}") { total user { name } } }`),
-  };
-  await delayed.stop();
-
-  const stack = await startStack({ seed });
-  const commands = {
-    users10: await commandsPerRequest(stack, 10, false),
-    users100: await commandsPerRequest(stack, 100, false),
-    users10WithCounts: await commandsPerRequest(stack, 10, true),
-    users100WithCounts: await commandsPerRequest(stack, 100, true),
-  };
-  await stack.stop();
-  await stopDatabase();
-
-  const result = { date: new Date().toISOString(), database: process.env.MONGO_URL?.startsWith('mongodb://127.0.0.1') ? 'embedded FerretDB (SQLite)' : 'MONGO_URL', latency, commands };
-  process.stdout.write(
-    [
-      `latency, median of ${runs}, ${delayMs} ms injected per subgraph call:`,
-      `  users only (one call)        ${latency.oneSubgraphMs} ms`,
-      `  orders only (one call)       ${latency.ordersOnlyMs} ms`,
-      `  user + orders (Parallel)     ${latency.userWithOrdersParallelMs} ms`,
-      `  order + user (Sequence)      ${latency.orderWithUserSequentialMs} ms`,
-      'MongoDB commands per request (users / orders):',
-      ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(28)} ${c.users} / ${c.orders}`),
-      '',
-    ].join('\n'),
-  );
-  mkdirSync(resolve(__dirname, 'results'), { recursive: true });
-  writeFileSync(resolve(__dirname, 'results', 'core.json'), `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * Commands per request for 10, 50, 100 and 500 users (those the data set holds), each with their first 5
+ * orders, through `routerUrl` (a router over `stack`, with no load on it).
+ */
+export async function measureCommands(stack: BenchStack, routerUrl: string): Promise<Record<string, CommandsResult>> {
+  const data = benchData(stack.seed);
+  const selection = 'nodes { name orders(first: 5) { nodes { id total } } }';
+  const queries: Record<string, string> = {};
+  // Only sizes the data set holds, or the count would compare a page with a shorter one.
+  for (const size of [10, 50, 100].filter((n) => n <= data.userIds.length)) queries[`users${size}`] = `{ users(first: ${size}) { ${selection} } }`;
+  if (data.userIds.length >= 500) {
+    const pages = [0, 1, 2, 3, 4].map((page) => {
+      const after = page === 0 ? '' : `, after: "${encodeCursor([data.userIds[page * 100 - 1]!])}"`;
+      return `page${page}: users(first: 100${after}) { ${selection} }`;
+    });
+    queries.users500 = `{ ${pages.join(' ')} }`;
+  }
+  const results: Record<string, CommandsResult> = {};
+  await stack.waitForQuiet();
+  for (const [name, query] of Object.entries(queries)) {
+    const failed = await post(routerUrl, stack.authorization, query).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    const { users, orders } = await stack.commands(true);
+    const count = (commands: Record<string, number>) => Object.values(commands).reduce((sum, n) => sum + n, 0);
+    results[name] = { users: count(users.commands), orders: count(orders.commands), documents: users.documentsReturned + orders.documentsReturned, ...(failed ? { failed } : {}) };
+  }
+  return results;
+}

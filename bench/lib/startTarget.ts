@@ -1,0 +1,68 @@
+import { freePort } from '../../scripts/lib/ferretdb';
+import type { BenchStack } from './BenchStack';
+import { ServiceProcess } from './ServiceProcess';
+
+/** The routers under test, in the order they run, and the ceiling. */
+export const targetNames = ['router', 'apollo-gateway', 'hive', 'hive-nodedup', 'hive-dedup-all', 'ceiling'] as const;
+export type TargetName = (typeof targetNames)[number];
+
+/** What each target is, for the table and the docs. */
+export const targetTitles: Record<TargetName, string> = {
+  router: 'our router (router/src/index.ts, production settings, one process)',
+  'apollo-gateway': 'stock @apollo/gateway on @apollo/server, default settings',
+  hive: 'Hive Gateway, its defaults: subgraph requests deduplicated in flight',
+  'hive-nodedup': 'Hive Gateway, no in-flight deduplication',
+  'hive-dedup-all': 'Hive Gateway, in-flight deduplication of subgraph and inbound requests',
+  ceiling: 'no federation: one process, graphql-js on both databases',
+};
+
+/** A target that is running. */
+export interface RunningTarget {
+  name: TargetName;
+  url: string;
+  process: ServiceProcess;
+}
+
+/** How to start a target beyond the defaults. */
+export interface TargetOptions {
+  /** Flags for node, e.g. `--cpu-prof`. */
+  nodeFlags?: readonly string[];
+  /** Where the target reaches each subgraph instead of the stack's URLs (e.g. through a delay proxy). */
+  subgraphUrls?: { users: string; orders: string };
+}
+
+/**
+ * Starts a target on a free loopback port against the stack's subgraphs and resolves once it answers.
+ * Our router is started exactly as `npm run start:router` does (its own entry, its own settings);
+ * the others are the bench's entries in bench/services.
+ */
+export async function startTarget(name: TargetName, stack: BenchStack, options: TargetOptions = {}): Promise<RunningTarget> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...stack.env, PORT: String(port) };
+  if (options.subgraphUrls) {
+    env.SUBGRAPH_USERS_URL = options.subgraphUrls.users;
+    env.SUBGRAPH_ORDERS_URL = options.subgraphUrls.orders;
+  }
+  const start = (entry: string, extra: NodeJS.ProcessEnv = {}) =>
+    ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags });
+  const readyMessage = (message: unknown): message is { type: 'ready'; url: string } => (message as { type?: string } | undefined)?.type === 'ready';
+
+  if (name === 'router') {
+    const child = start('router/src/index.ts', { ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1' });
+    // Its readiness asks the subgraphs' readiness, which a delay proxy (it forwards to /graphql) cannot answer.
+    const health = options.subgraphUrls ? 'live' : 'ready';
+    await child.waitForUrl(`http://127.0.0.1:${port}/health/${health}`, { ready: (status) => status === 200 });
+    return { name, url: `http://127.0.0.1:${port}/graphql`, process: child };
+  }
+  const entries: Record<Exclude<TargetName, 'router'>, [string, NodeJS.ProcessEnv]> = {
+    'apollo-gateway': ['bench/services/apolloGateway.ts', {}],
+    hive: ['bench/services/hiveGateway.ts', { HIVE_DEDUP: 'default' }],
+    'hive-nodedup': ['bench/services/hiveGateway.ts', { HIVE_DEDUP: 'off' }],
+    'hive-dedup-all': ['bench/services/hiveGateway.ts', { HIVE_DEDUP: 'all' }],
+    ceiling: ['bench/services/ceiling.ts', {}],
+  };
+  const [entry, extra] = entries[name];
+  const child = start(entry, extra);
+  const { url } = await child.waitForMessage(readyMessage);
+  return { name, url, process: child };
+}
