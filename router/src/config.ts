@@ -85,6 +85,11 @@ export interface RouterConfig {
    * the same time share one request. Defaults to true.
    */
   dedupeSubgraphRequests: boolean;
+  /**
+   * `DEDUPE_INBOUND_QUERIES`: identical queries from the same identity in flight at the same time share
+   * one execution. Defaults to true.
+   */
+  dedupeInboundQueries: boolean;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
 }
@@ -164,6 +169,7 @@ export function loadConfig(env: Env): RouterConfig {
     },
     subgraphTimeouts,
     dedupeSubgraphRequests: readBoolean(env, 'DEDUPE_SUBGRAPH_REQUESTS', true),
+    dedupeInboundQueries: readBoolean(env, 'DEDUPE_INBOUND_QUERIES', true),
     workers: loadWorkerConfig(env).workers,
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

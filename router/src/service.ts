@@ -7,6 +7,7 @@ import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
 import { createGateway, type SubgraphEndpoints } from './gateway';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
+import { useInflightQueryDedup } from './plugins/useInflightQueryDedup';
 import { useOperationLimits } from './plugins/useOperationLimits';
 import { useSettledRootNulls } from './plugins/useSettledRootNulls';
 
@@ -33,6 +34,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
+      ...(config.dedupeInboundQueries ? [useInflightQueryDedup()] : []),
       useSettledRootNulls(logger),
       useErrorReporting(logger),
       useRequestMetrics(metrics),

@@ -7,13 +7,14 @@ const users = demoUsers(12);
 const ordersOf = `query($id: ID!) { user(id: $id) { orders(first: 2) { totalCount } } }`;
 
 describe.each([
-  { dedupe: 'true', shared: true },
-  { dedupe: 'false', shared: false },
-])('identical queries in flight at once, DEDUPE_SUBGRAPH_REQUESTS=$dedupe', ({ dedupe, shared }) => {
+  { subgraph: 'true', inbound: 'false', shared: true },
+  { subgraph: 'false', inbound: 'true', shared: true },
+  { subgraph: 'false', inbound: 'false', shared: false },
+])('identical queries in flight at once, DEDUPE_SUBGRAPH_REQUESTS=$subgraph DEDUPE_INBOUND_QUERIES=$inbound', ({ subgraph, inbound, shared }) => {
   let stack: Stack;
   beforeAll(async () => {
     // 100 ms on the way to each subgraph, so that concurrent requests overlap for sure.
-    stack = await startStack({ seed: { users: 12, orders: 60 }, subgraphDelayMs: { users: 100, orders: 100 }, env: { DEDUPE_SUBGRAPH_REQUESTS: dedupe } });
+    stack = await startStack({ seed: { users: 12, orders: 60 }, subgraphDelayMs: { users: 100, orders: 100 }, env: { DEDUPE_SUBGRAPH_REQUESTS: subgraph, DEDUPE_INBOUND_QUERIES: inbound } });
   });
   afterAll(() => stack.stop());
 

@@ -1,0 +1,57 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
+import type { RouterContext } from '../context';
+
+/** How long a request waits for an identical one's answer before it runs by itself. */
+const maxWaitMs = 30_000;
+
+/**
+ * In-flight deduplication of identical inbound queries: while a query is being answered, the same query
+ * (same document, operation name and variables) from the same identity waits for that answer instead of
+ * planning and fetching again. Under load, many clients ask for the same popular data at the same moment:
+ * the router and the subgraphs then do the work once.
+ *
+ * The key holds the caller's verified user id and roles, so an answer never crosses identities (each
+ * viewer may see different fields); mutations are never shared; nothing is kept after the answer is
+ * sent: it is not a cache. A request that waited gets a copy, so what later plugins add to one answer
+ * (its request id, say) stays its own. `DEDUPE_INBOUND_QUERIES=false` turns it off.
+ */
+export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
+  const inflight = new Map<string, Promise<FormattedExecutionResult | null>>();
+  return {
+    async requestDidStart() {
+      let leader: { key: string; settle: (result: FormattedExecutionResult | null) => void } | undefined;
+      return {
+        async responseForOperation({ operation, request, contextValue }) {
+          if (operation.operation !== 'query') return null;
+          const key = JSON.stringify([
+            contextValue.viewer.userId,
+            contextValue.viewer.roles,
+            request.query,
+            request.operationName ?? null,
+            request.variables ?? null,
+            request.http?.headers.get('apollo-query-plan-experimental') ?? null,
+            request.http?.headers.get('apollo-query-plan-experimental-format') ?? null,
+          ]);
+          const pending = inflight.get(key);
+          if (pending) {
+            const result = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), maxWaitMs).unref())]);
+            if (result) return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: structuredClone(result) } };
+            // The first request never answered (or failed without an answer): forget it, run this one.
+            if (inflight.get(key) === pending) inflight.delete(key);
+            return null;
+          }
+          let settle: (result: FormattedExecutionResult | null) => void = () => {};
+          inflight.set(key, new Promise((resolve) => (settle = resolve)));
+          leader = { key, settle };
+          return null;
+        },
+        async willSendResponse({ response }) {
+          if (!leader) return;
+          inflight.delete(leader.key);
+          leader.settle(response.body.kind === 'single' ? structuredClone(response.body.singleResult) : null);
+        },
+      };
+    },
+  };
+}
