@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
-import { randomBytes } from 'node:crypto';
-import { anonymous, ConfigError, developmentSigningSecret, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
+import { anonymous, ConfigError, developmentSigningSecret, randomHex, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
 import { createSigningFetcher } from './auth/signingFetcher';
 import type { RouterContext } from './context';
 import { createDedupingFetcher } from './resilience/createDedupingFetcher';
@@ -122,6 +121,6 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (viewer.roles.length > 0) headers.set(signatureHeaders.roles, viewer.roles.join(','));
     if (context.requestId) headers.set('x-request-id', context.requestId);
     // The same trace, with a span of its own for this subgraph call.
-    if (context.trace) headers.set('traceparent', traceparentOf({ ...context.trace, spanId: randomBytes(8).toString('hex') }));
+    if (context.trace) headers.set('traceparent', traceparentOf({ ...context.trace, spanId: randomHex(8) }));
   }
 }

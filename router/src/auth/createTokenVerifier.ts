@@ -37,10 +37,19 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     throw new errors.JOSEAlgNotAllowed(`alg ${header.alg} is not accepted`);
   };
 
+  // Clients send the same token with every request: a verified one is remembered until it expires, so
+  // the signature is checked once per token, not once per request. Bounded, oldest dropped first.
+  const verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+
   return async (authorization) => {
     if (authorization === undefined || authorization === '') return anonymous;
     const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization.trim());
     if (!match) throw unauthenticated('The Authorization header must be `Bearer <JWT>`.');
+    const remembered = verified.get(match[1]!);
+    if (remembered) {
+      if (Date.now() < remembered.expiresAt) return remembered.viewer;
+      verified.delete(match[1]!);
+    }
     try {
       const { payload } = await jwtVerify(match[1]!, getKey, {
         algorithms,
@@ -51,7 +60,13 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       });
       if (!/^[0-9a-f]{24}$/.test(payload.sub ?? '')) throw unauthenticated('The token\'s subject is not a user id.');
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string' && /^[a-z_]{1,32}$/.test(role)) : [];
-      return { userId: payload.sub!, roles };
+      const viewer: Viewer = { userId: payload.sub!, roles };
+      // Until `exp` exactly (no clock tolerance on the way out), and never longer than ten minutes, so a
+      // key removed from the JWKS stops working within that time.
+      const expiresAt = Math.min(payload.exp! * 1000, Date.now() + 600_000);
+      if (verified.size >= maxRememberedTokens) verified.delete(verified.keys().next().value!);
+      verified.set(match[1]!, { viewer, expiresAt });
+      return viewer;
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated('The token has expired.');
       if (error instanceof errors.JWTClaimValidationFailed) throw unauthenticated(`The token is not valid: ${error.claim} ${error.reason}.`);
@@ -60,6 +75,9 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     }
   };
 }
+
+/** How many verified tokens are remembered at most. */
+const maxRememberedTokens = 10_000;
 
 function unauthenticated(message: string) {
   return requestError(ErrorCode.UNAUTHENTICATED, message);

@@ -1,0 +1,30 @@
+import { createTokenVerifier } from './createTokenVerifier';
+import { mintToken } from './mintToken';
+
+const auth = { jwtSecret: 's'.repeat(40), jwksUrl: undefined, issuer: 'fedstack', audience: 'fedstack-api', clockToleranceSeconds: 0 };
+const userId = '677485800001000000000000';
+
+describe('createTokenVerifier', () => {
+  it('answers anonymous without a header, and the token\'s user and roles with one', async () => {
+    const verify = createTokenVerifier(auth);
+    expect(await verify(undefined)).toEqual({ userId: null, roles: [] });
+    const token = await mintToken(auth, { userId, roles: ['admin', 'Not A Role'] });
+    expect(await verify(`Bearer ${token}`)).toEqual({ userId, roles: ['admin'] });
+  });
+
+  it('remembers a verified token, but never past its expiry', async () => {
+    const verify = createTokenVerifier(auth);
+    const token = await mintToken(auth, { userId, expiresInSeconds: 1 });
+    expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
+    expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(verify(`Bearer ${token}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: 'The token has expired.' });
+  });
+
+  it('does not remember a token that failed, and refuses it again', async () => {
+    const verify = createTokenVerifier(auth);
+    const forged = await mintToken({ ...auth, jwtSecret: 'f'.repeat(40) }, { userId });
+    await expect(verify(`Bearer ${forged}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verify(`Bearer ${forged}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+});
