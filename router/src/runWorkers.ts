@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { ConfigError, readInt, readString, runUntilSignalled, type Env, type Logger } from '@fedstack/common';
+import { ConfigError, readInt, readString, runUntilSignalled, type Env, type Logger, type Metrics } from '@fedstack/common';
+import { AggregatorRegistry } from 'prom-client';
 
 /**
  * Runs the router as one process, or as a Node cluster: a primary that forks `workers` processes which
@@ -87,6 +88,8 @@ export function planRestart(deathTimes: readonly number[], now: number, policy: 
 export interface WorkerService {
   start(): Promise<string>;
   stop(): Promise<void>;
+  /** Its metrics: in a cluster, `/metrics` answers for every worker (see serveAsWorker). */
+  readonly metrics?: Metrics;
 }
 
 /** How to run the router's processes. */
@@ -123,6 +126,10 @@ export function runWorkers(options: RunWorkersOptions): void {
   superviseWorkers(options);
 }
 
+/** A worker asks the primary for the whole cluster's metrics with this; the reply carries `text`. */
+const metricsRequest = 'fedstack:metrics';
+const metricsReply = 'fedstack:metrics:reply';
+
 /** The message the primary sends a worker to make it stop gracefully. */
 const shutdownMessage = { type: 'fedstack:shutdown' } as const;
 
@@ -153,6 +160,17 @@ function superviseWorkers(options: RunWorkersOptions): void {
   let backstop: NodeJS.Timeout | undefined;
 
   const live = () => slots.filter((slot) => slot.worker !== undefined).map((slot) => slot.worker as Worker);
+  // Each worker counts its own requests; a scrape reaches one worker, which asks here for every
+  // worker's metrics summed (prom-client's cluster aggregation), so Prometheus sees the router as one.
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: unknown) => {
+    const request = message as { type?: unknown; id?: unknown } | null;
+    if (request?.type !== metricsRequest) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: metricsReply, id: request.id, text }),
+      (error: unknown) => logger.warn('could not collect the cluster\'s metrics', error),
+    );
+  });
 
   const fork = (slot: Slot) => {
     slot.restartTimer = undefined;
@@ -254,6 +272,32 @@ function superviseWorkers(options: RunWorkersOptions): void {
 function serveAsWorker(options: RunWorkersOptions): void {
   const logger = options.logger.child({ worker: cluster.worker?.id, pid: process.pid });
   const service = options.createService();
+  const metrics = service.metrics;
+  if (metrics) {
+    // Answer the primary's collection with this worker's registry (constructing an AggregatorRegistry is
+    // what makes prom-client listen for the primary's requests), and /metrics with the whole cluster's.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([metrics.registry]);
+    const ownMetrics = metrics.collect;
+    let nextId = 0;
+    metrics.collect = () =>
+      new Promise((resolve) => {
+        const id = ++nextId;
+        const timer = setTimeout(() => {
+          process.off('message', onReply);
+          resolve(ownMetrics());
+        }, 5000);
+        const onReply = (message: unknown) => {
+          const reply = message as { type?: unknown; id?: unknown; text?: unknown } | null;
+          if (reply?.type !== metricsReply || reply.id !== id || typeof reply.text !== 'string') return;
+          clearTimeout(timer);
+          process.off('message', onReply);
+          resolve(reply.text);
+        };
+        process.on('message', onReply);
+        process.send?.({ type: metricsRequest, id });
+      });
+  }
   const started = service.start();
   let stopping = false;
   let signals = 0;

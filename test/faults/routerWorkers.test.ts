@@ -47,6 +47,21 @@ async function countUsers(url: string): Promise<number> {
 }
 
 describe('the router with ROUTER_WORKERS=2', () => {
+  it('answers /metrics for the whole cluster, whichever worker takes the scrape', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const router = startRouter(port, { ROUTER_WORKERS: '2' });
+    await waitUntilReady(router, `http://127.0.0.1:${port}`);
+    await router.waitForOutput(/(router worker \d+ \(pid \d+\) listening on port \d+[^]*){2}/);
+    // Each on a connection of its own, so the kernel spreads them over both workers.
+    for (let i = 0; i < 12; i++) await countUsers(url);
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { connection: 'close' } })).text();
+      const total = [...text.matchAll(/^graphql_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+      expect(total).toBe(12);
+    }
+  }, 60_000);
+
   it('runs two workers on the one port, starts another when one dies, and answers throughout', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/graphql`;

@@ -101,6 +101,11 @@ export class GraphQLService<TContext extends BaseContext> {
     return this.stateValue;
   }
 
+  /** The service's metrics, when it has them. */
+  get metrics(): Metrics | undefined {
+    return this.options.metrics;
+  }
+
   /** The GraphQL endpoint, once started. */
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
@@ -169,9 +174,10 @@ export class GraphQLService<TContext extends BaseContext> {
     if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/metrics' && this.options.metrics) {
-      const { registry } = this.options.metrics;
+      const { registry, collect } = this.options.metrics;
+      const text = await collect();
       res.writeHead(200, { 'content-type': registry.contentType });
-      res.end(await registry.metrics());
+      res.end(text);
       return;
     }
     if (url.pathname === '/health/ready') {
