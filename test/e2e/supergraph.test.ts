@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createLogger, GraphQLService } from '@fedstack/common';
 import { parse } from 'graphql';
@@ -38,7 +39,10 @@ describe('live mode, when a subgraph changes', () => {
   const startExtra = async (typeDefs: string, port: number) => {
     const service = new GraphQLService<BaseContext>({
       name: 'extra',
-      apollo: new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: { Query: { hello: () => 'hi', added: () => 'new' } } }) }),
+      apollo: new ApolloServer({
+        schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: { Query: { hello: () => 'hi', added: () => 'new' } } }),
+        plugins: [ApolloServerPluginInlineTraceDisabled()],
+      }),
       context: async () => ({}),
       host: '127.0.0.1',
       port,
