@@ -4,6 +4,7 @@ import { anonymous, ConfigError, developmentSigningSecret, randomHex, signatureH
 import { createSigningFetcher } from './auth/signingFetcher';
 import type { RouterContext } from './context';
 import { createDedupingFetcher } from './resilience/createDedupingFetcher';
+import { createHttpFetcher } from './resilience/createHttpFetcher';
 import { createResilientFetcher } from './resilience/createResilientFetcher';
 import type { RouterConfig } from './config';
 import { readSubgraphList } from './subgraphs';
@@ -29,17 +30,17 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
   // eslint-disable-next-line no-restricted-properties -- a setting of the library, not of ours
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const endpoints: SubgraphEndpoints = new Map();
+  const http = createHttpFetcher();
   const buildService = ({ name, url }: ServiceEndpointDefinition) => {
     const key = name.toLowerCase();
     const target = config.subgraphUrls[key] ?? url;
     if (target) endpoints.set(key, target);
     // Outermost first: identical queries in flight share one request (and its retries); each attempt of
-    // the resilient fetcher is signed anew, over node's pooled keep-alive fetch (one connection pool per
-    // origin, shared by every request).
+    // the resilient fetcher is signed anew, over one keep-alive HTTP client shared by every subgraph.
     const resilient = createResilientFetcher(
       key,
       { ...config.resilience, timeoutMs: config.subgraphTimeouts[key] ?? config.resilience.timeoutMs },
-      createSigningFetcher(signingSecretFor(config, key), fetch),
+      createSigningFetcher(signingSecretFor(config, key), http),
       (outcome, seconds) => {
         metrics?.subgraphFetchDuration.observe({ subgraph: key, outcome }, seconds);
         if (outcome !== 'success') metrics?.subgraphFetchErrors.inc({ subgraph: key, reason: outcome });
