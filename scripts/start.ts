@@ -19,9 +19,12 @@ const children: Array<{ name: string; process: ChildProcess }> = [];
 let database: EmbeddedDatabase | undefined;
 let stopping = false;
 
-/** Starts one service as a child process with tsx, its output prefixed with its name. */
+/** Starts one service as a child process running its TypeScript through tsx, its output prefixed with its name. */
 function startService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), '--conditions=source', resolve(repoRoot, entry)], {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the service as a child of its own and relays
+  // signals, killing it outright when it does not confirm one within 30 ms, which would cut a graceful
+  // shutdown short. This way the process signalled is the service itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', resolve(repoRoot, entry)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C reaches only this script, which stops the services in order.

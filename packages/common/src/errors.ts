@@ -116,13 +116,11 @@ export function isPublicCode(code: unknown): boolean {
 export function createErrorFormatter(options: { development: boolean }) {
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     if (isDatabaseUnavailable(error)) {
-      return { ...withoutStack(formatted, options.development), message: 'The database is unavailable; try again shortly.', extensions: { ...withoutStack(formatted, options.development).extensions, code: ErrorCode.DATABASE_UNAVAILABLE } };
+      const shown = withoutStack(formatted, options.development);
+      return { ...shown, message: 'The database is unavailable; try again shortly.', extensions: { ...shown.extensions, code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
     if (options.development) return formatted;
-    if (isPublicCode(formatted.extensions?.code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
+    if (isPublicCode(formatted.extensions?.code)) return withoutStack(formatted, false);
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),
