@@ -1,3 +1,4 @@
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { codedError, ErrorCode } from './errors';
 import { isAdmin, type Viewer } from './viewer';
@@ -8,6 +9,10 @@ import { isAdmin, type Viewer } from './viewer';
  *
  * A denial throws on the field only: the field is `null` with a `FORBIDDEN` (or `UNAUTHENTICATED`)
  * error, and the rest of the response is intact. That is why the protected fields are nullable.
+ *
+ * What a policy guards depends on who asks, so every guarded field also marks the answer `PRIVATE`
+ * (cache hints): no shared cache, the router's response cache included, keeps an answer holding one,
+ * whatever hints the schema gives.
  */
 
 /** A context that knows who is asking. */
@@ -62,6 +67,7 @@ export function applyPolicies<TResolvers extends object, TContext extends Viewer
     for (const [fieldName, policy] of Object.entries(fields)) {
       const resolve = (typeResolvers[fieldName] as GraphQLFieldResolver<unknown, TContext> | undefined) ?? defaultFieldResolver;
       const guarded: GraphQLFieldResolver<unknown, TContext> = async (parent, args: Record<string, unknown>, context, info) => {
+        maybeCacheControlFromInfo(info)?.setCacheHint({ scope: 'PRIVATE' });
         await policy(parent, args, context, info);
         return resolve(parent, args, context, info);
       };
