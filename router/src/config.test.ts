@@ -32,6 +32,19 @@ describe('the router config', () => {
   });
 });
 
+describe('the response cache settings', () => {
+  it('cache public answers in memory (64 MiB) unless REDIS_URL names a Redis', () => {
+    expect(loadConfig({}).responseCache).toEqual({ enabled: true, maxBytes: 64 * 1024 * 1024, redisUrl: undefined, redisTimeoutMs: 100, redisKeyPrefix: 'fedstack:router:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://cache.internal:6380/2', RESPONSE_CACHE_MAX_MB: '8' }).responseCache).toMatchObject({ redisUrl: 'rediss://cache.internal:6380/2', maxBytes: 8 * 1024 * 1024 });
+    expect(loadConfig({ RESPONSE_CACHE: 'false' }).responseCache.enabled).toBe(false);
+  });
+
+  it('refuse a REDIS_URL that is not a redis:// URL', () => {
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL must be a redis:// or rediss:// URL (for example redis://localhost:6379), but got: "localhost:6379"');
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(ConfigError);
+  });
+});
+
 describe('secrets', () => {
   it('fall back to development ones outside production', () => {
     expect(loadConfig({}).auth.jwtSecret).toBe(developmentJwtSecret);

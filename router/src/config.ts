@@ -17,6 +17,7 @@ import {
   type Env,
 } from '@fedstack/common';
 import type { AuthConfig } from './auth/createTokenVerifier';
+import type { ResponseCacheConfig } from './cache/createResponseCache';
 import type { OperationLimits } from './plugins/useOperationLimits';
 import type { ResilienceOptions } from './resilience/createResilientFetcher';
 import { loadWorkerConfig } from './runWorkers';
@@ -90,6 +91,8 @@ export interface RouterConfig {
    * one execution. Defaults to true.
    */
   dedupeInboundQueries: boolean;
+  /** Caching of public answers by cache-control hints (see cache/createResponseCache.ts). */
+  responseCache: ResponseCacheConfig;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
 }
@@ -170,10 +173,33 @@ export function loadConfig(env: Env): RouterConfig {
     subgraphTimeouts,
     dedupeSubgraphRequests: readBoolean(env, 'DEDUPE_SUBGRAPH_REQUESTS', true),
     dedupeInboundQueries: readBoolean(env, 'DEDUPE_INBOUND_QUERIES', true),
+    responseCache: {
+      enabled: readBoolean(env, 'RESPONSE_CACHE', true),
+      maxBytes: readInt(env, 'RESPONSE_CACHE_MAX_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
+      redisUrl: readRedisUrl(env, 'REDIS_URL'),
+      redisTimeoutMs: readInt(env, 'REDIS_TIMEOUT_MS', 100, { min: 5, max: 10_000 }),
+      redisKeyPrefix: readString(env, 'REDIS_KEY_PREFIX', 'fedstack:router:'),
+    },
     workers: loadWorkerConfig(env).workers,
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');
   }
   return config;
+}
+
+/** Reads an optional `redis://` or `rediss://` URL. */
+function readRedisUrl(env: Env, name: string): string | undefined {
+  const raw = readString(env, name);
+  if (raw === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL (for example redis://localhost:6379), but got: ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }

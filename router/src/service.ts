@@ -3,6 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { createErrorFormatter, createLogger, createMetrics, ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './auth/createTokenVerifier';
+import { createResponseCache } from './cache/createResponseCache';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
 import { createGateway, type SubgraphEndpoints } from './gateway';
@@ -23,6 +24,8 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const { gateway, endpoints } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development });
+  const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, metrics) : undefined;
+  if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     logger,
@@ -34,6 +37,8 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
+      // A cached answer first; only a query that must run may wait for an identical one in flight.
+      ...(responseCache?.plugins ?? []),
       ...(config.dedupeInboundQueries ? [useInflightQueryDedup()] : []),
       useSettledRootNulls(logger),
       useErrorReporting(logger),
@@ -62,6 +67,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     maxBodyBytes: config.limits.maxBodyBytes,
     allowedOrigins: config.allowedOrigins,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
+    onStopped: async () => responseCache?.close(),
   });
 }
 

@@ -8,7 +8,8 @@ beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ seed: { users: 120, orders: 1200 } });
+  // Commands per request: the response cache (test/e2e/responseCache.test.ts) would answer repeats without any.
+  stack = await startStack({ seed: { users: 120, orders: 1200 }, env: { RESPONSE_CACHE: 'false' } });
 });
 afterAll(() => stack.stop());
 

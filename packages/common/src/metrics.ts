@@ -32,6 +32,8 @@ export interface Metrics {
   subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
   /** Router only: subgraph fetch failures, by subgraph and reason (`timeout`, `unavailable`, `status_5xx`, `circuit_open`). */
   subgraphFetchErrors: Counter<'subgraph' | 'reason'>;
+  /** Router only: queries answered from the response cache (`hit`) or not (`miss`). */
+  responseCache: Counter<'result'>;
 }
 
 /** Creates a service's registry with Node's default process metrics and the platform's own. */
@@ -69,6 +71,7 @@ export function createMetrics(service: string): Metrics {
       registers,
     }),
     subgraphFetchErrors: new Counter({ name: 'subgraph_fetch_errors_total', help: 'Router to subgraph fetch failures by subgraph and reason.', labelNames: ['subgraph', 'reason'], registers }),
+    responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit) or not (miss).', labelNames: ['result'], registers }),
   };
 }
 

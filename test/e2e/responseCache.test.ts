@@ -1,0 +1,190 @@
+import { loadConfig as loadRouterConfig } from '../../router/src/config';
+import { createRouterService } from '../../router/src/service';
+import { demoUsers } from '../../scripts/lib/seed';
+import { anonymousHeaders, asAdmin, asUser } from '../support/auth';
+import { postGraphQL } from '../support/graphql';
+import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { startStack, type Stack } from '../support/stack';
+
+const seed = { users: 20, orders: 100 };
+const [alice, bob] = demoUsers(2).map((user) => user._id.toHexString()) as [string, string];
+const publicUsers = 'query Directory($n: Int) { users(first: $n) { nodes { id name } pageInfo { hasNextPage } } }';
+
+/** What one request sent to each subgraph's database. */
+function commandCounts(stack: Stack) {
+  return { users: stack.usersCommands.commands.length, orders: stack.ordersCommands.commands.length };
+}
+
+/** Posts and returns the answer with the commands it cost (no other request may run meanwhile). */
+async function measured(stack: Stack, url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
+  stack.usersCommands.clear();
+  stack.ordersCommands.clear();
+  const response = await postGraphQL(url, query, variables, headers);
+  return { ...response, commands: commandCounts(stack) };
+}
+
+describe('the response cache (in memory, the default)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ seed });
+  });
+  afterAll(() => stack.stop());
+
+  it('answers a repeated public query from the cache, for anyone, with Age and without touching a subgraph', async () => {
+    const first = await measured(stack, stack.routerUrl, publicUsers, { n: 3 }, anonymousHeaders);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.headers.get('cache-control')).toBe('max-age=30, public');
+    expect(first.headers.get('age')).toBeNull();
+    expect(first.commands.users).toBe(1);
+
+    // Another identity asks the same public query: the same answer, from the cache.
+    const again = await measured(stack, stack.routerUrl, publicUsers, { n: 3 }, await asUser(bob));
+    expect(again.body).toEqual(first.body);
+    expect(Number(again.headers.get('age'))).toBeGreaterThanOrEqual(0);
+    expect(again.headers.get('cache-control')).toBe('max-age=30, public');
+    expect(again.commands).toEqual({ users: 0, orders: 0 });
+  });
+
+  it('keys entries by variables: another page size is another answer', async () => {
+    await postGraphQL(stack.routerUrl, publicUsers, { n: 4 }, anonymousHeaders);
+    const other = await measured(stack, stack.routerUrl, publicUsers, { n: 5 }, anonymousHeaders);
+    expect(other.headers.get('age')).toBeNull();
+    expect(other.commands.users).toBe(1);
+    expect((other.body.data as { users: { nodes: unknown[] } }).users.nodes).toHaveLength(5);
+  });
+
+  it('never stores a private answer: an owner’s e-mail is not served to anyone else', async () => {
+    const query = 'query Me($id: ID!) { user(id: $id) { name email } }';
+    const own = await measured(stack, stack.routerUrl, query, { id: alice }, await asUser(alice));
+    expect(own.body.errors).toBeUndefined();
+    expect((own.body.data as { user: { email: string } }).user.email).toMatch(/@/);
+    expect(own.headers.get('cache-control')).toBe('max-age=30, private');
+
+    const ownAgain = await measured(stack, stack.routerUrl, query, { id: alice }, await asUser(alice));
+    expect(ownAgain.headers.get('age')).toBeNull();
+    expect(ownAgain.commands.users).toBe(1);
+
+    const stranger = await measured(stack, stack.routerUrl, query, { id: alice }, await asUser(bob));
+    expect(stranger.headers.get('age')).toBeNull();
+    expect(stranger.body.data).toEqual({ user: { name: expect.any(String), email: null } });
+    expect(stranger.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const anonymous = await measured(stack, stack.routerUrl, query, { id: alice }, anonymousHeaders);
+    expect(anonymous.body.data).toEqual({ user: { name: expect.any(String), email: null } });
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('does not cache answers with orders (no hints: uncacheable) nor answers with errors', async () => {
+    const query = 'query($id: ID!) { user(id: $id) { name orders(first: 2) { nodes { id } } } }';
+    const admin = await asAdmin();
+    const first = await measured(stack, stack.routerUrl, query, { id: alice }, admin);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const second = await measured(stack, stack.routerUrl, query, { id: alice }, admin);
+    expect(second.headers.get('age')).toBeNull();
+    expect(second.commands.orders).toBe(1);
+
+    const invalid = 'query($id: ID!) { user(id: $id) { name } }';
+    const bad = await postGraphQL(stack.routerUrl, invalid, { id: 'not-an-id' }, anonymousHeaders);
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const badAgain = await postGraphQL(stack.routerUrl, invalid, { id: 'not-an-id' }, anonymousHeaders);
+    expect(badAgain.headers.get('age')).toBeNull();
+    expect(badAgain.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('never caches a mutation', async () => {
+    const placeOrder = `mutation { placeOrder(input: { userId: "${bob}", items: [{ sku: "SKU-CACHE", name: "Cache test", quantity: 1, unitPrice: 100 }] }) { id } }`;
+    const headers = await asUser(bob);
+    const first = await postGraphQL<{ placeOrder: { id: string } }>(stack.routerUrl, placeOrder, {}, headers);
+    const second = await postGraphQL<{ placeOrder: { id: string } }>(stack.routerUrl, placeOrder, {}, headers);
+    expect(first.body.errors).toBeUndefined();
+    expect(second.headers.get('age')).toBeNull();
+    expect(second.body.data?.placeOrder.id).not.toBe(first.body.data?.placeOrder.id);
+    expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ 'items.sku': 'SKU-CACHE' })).toBe(2);
+  });
+
+  it('answers fresh when the request says Cache-Control: no-cache, and counts hits and misses in /metrics', async () => {
+    await postGraphQL(stack.routerUrl, publicUsers, { n: 6 }, anonymousHeaders);
+    const fresh = await measured(stack, stack.routerUrl, publicUsers, { n: 6 }, { ...anonymousHeaders, 'cache-control': 'no-cache' });
+    expect(fresh.headers.get('age')).toBeNull();
+    expect(fresh.commands.users).toBe(1);
+    const hit = await measured(stack, stack.routerUrl, publicUsers, { n: 6 }, anonymousHeaders);
+    expect(hit.headers.get('age')).not.toBeNull();
+
+    const metrics = await (await fetch(stack.routerUrl.replace('/graphql', '/metrics'))).text();
+    expect(Number(/graphql_response_cache_total\{result="hit"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/graphql_response_cache_total\{result="miss"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('RESPONSE_CACHE=false', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ seed, env: { RESPONSE_CACHE: 'false' } });
+  });
+  afterAll(() => stack.stop());
+
+  it('runs every query, still telling clients the answer’s cache policy', async () => {
+    await postGraphQL(stack.routerUrl, publicUsers, { n: 3 }, anonymousHeaders);
+    const again = await measured(stack, stack.routerUrl, publicUsers, { n: 3 }, anonymousHeaders);
+    expect(again.headers.get('age')).toBeNull();
+    expect(again.headers.get('cache-control')).toBe('max-age=30, public');
+    expect(again.commands.users).toBe(1);
+  });
+});
+
+describe('the response cache in Redis (REDIS_URL)', () => {
+  let redis: RedisServer;
+  let stack: Stack;
+  let second: ReturnType<typeof createRouterService>;
+  let secondUrl: string;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `test-${process.pid}:` };
+    stack = await startStack({ seed, env });
+    // A second router on the same subgraphs and the same Redis: another instance of one deployment.
+    second = createRouterService(
+      loadRouterConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', SUBGRAPH_USERS_URL: stack.usersUrl, SUBGRAPH_ORDERS_URL: stack.ordersUrl }),
+    );
+    secondUrl = await second.start();
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  /** Asks until the router has connected to Redis and stored the answer (connecting is not awaited at start). */
+  async function untilCached(url: string, variables: Record<string, unknown>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { headers } = await postGraphQL(url, publicUsers, variables, anonymousHeaders);
+      if (headers.get('age') !== null) return;
+      if (Date.now() > deadline) throw new Error('the router never answered from Redis');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('shares answers between routers: one stores, the other answers from Redis', async () => {
+    await untilCached(stack.routerUrl, { n: 2 });
+    const fromOther = await measured(stack, secondUrl, publicUsers, { n: 2 }, anonymousHeaders);
+    expect(fromOther.body.errors).toBeUndefined();
+    expect(fromOther.headers.get('age')).not.toBeNull();
+    expect(fromOther.commands).toEqual({ users: 0, orders: 0 });
+  });
+
+  it('answers without the cache while Redis is down, and caches again when it is back', async () => {
+    await redis.stop();
+    for (const url of [stack.routerUrl, secondUrl]) {
+      const started = performance.now();
+      const answer = await measured(stack, url, publicUsers, { n: 7 }, anonymousHeaders);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.headers.get('age')).toBeNull();
+      expect(answer.commands.users).toBe(1);
+    }
+    await redis.start();
+    await untilCached(stack.routerUrl, { n: 7 });
+    const fromOther = await measured(stack, secondUrl, publicUsers, { n: 7 }, anonymousHeaders);
+    expect(fromOther.headers.get('age')).not.toBeNull();
+  });
+});
