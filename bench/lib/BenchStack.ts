@@ -61,6 +61,14 @@ export async function waitForQuiet(readAndReset: () => Promise<{ users: CommandC
   }
 }
 
+/**
+ * The subgraphs' `MAX_PAGE_SIZE` in the bench: large enough for 500 users in one page, so that
+ * bench/core.ts can count the commands of `users(first: 500)` through a router given the same. Our
+ * router under load keeps its default (100), which it enforces before any subgraph is called; the other
+ * gateways have no page limit of their own, and no scenario asks for more than 50.
+ */
+export const benchMaxPageSize = 500;
+
 /** One subgraph process. */
 export class SubgraphProcess {
   constructor(
@@ -124,7 +132,7 @@ export class BenchStack {
       const child = ServiceProcess.start({
         name: `${name} subgraph`,
         entry: 'bench/services/subgraph.ts',
-        env: { ...env, BENCH_SUBGRAPH: name, [`${name.toUpperCase()}_HOST`]: '127.0.0.1', [`${name.toUpperCase()}_PORT`]: String(port) },
+        env: { ...env, BENCH_SUBGRAPH: name, MAX_PAGE_SIZE: String(benchMaxPageSize), [`${name.toUpperCase()}_HOST`]: '127.0.0.1', [`${name.toUpperCase()}_PORT`]: String(port) },
       });
       const ready = await child.waitForMessage((message): message is Extract<SubgraphMessage, { type: 'ready' }> => (message as SubgraphMessage | undefined)?.type === 'ready');
       return new SubgraphProcess(name, child, ready.url);

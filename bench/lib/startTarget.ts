@@ -29,6 +29,8 @@ export interface TargetOptions {
   nodeFlags?: readonly string[];
   /** Where the target reaches each subgraph instead of the stack's URLs (e.g. through a delay proxy). */
   subgraphUrls?: { users: string; orders: string };
+  /** Settings over the stack's, e.g. `MAX_PAGE_SIZE` for a router that takes larger pages. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface TargetOptions {
  */
 export async function startTarget(name: TargetName, stack: BenchStack, options: TargetOptions = {}): Promise<RunningTarget> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...stack.env, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...stack.env, ...options.env, PORT: String(port) };
   if (options.subgraphUrls) {
     env.SUBGRAPH_USERS_URL = options.subgraphUrls.users;
     env.SUBGRAPH_ORDERS_URL = options.subgraphUrls.orders;

@@ -7,6 +7,7 @@ import {
   readEnum,
   readInt,
   readList,
+  readMaxPageSize,
   readNumber,
   readPort,
   readSecret,
@@ -159,7 +160,7 @@ export function loadConfig(env: Env): RouterConfig {
       maxDepth: readInt(env, 'MAX_DEPTH', 12, { min: 2, max: 100 }),
       maxAliases: readInt(env, 'MAX_ALIASES', 30, { min: 0, max: 10_000 }),
       maxRootFields: readInt(env, 'MAX_ROOT_FIELDS', 10, { min: 1, max: 1000 }),
-      maxPageSize: readInt(env, 'MAX_PAGE_SIZE', 100, { min: 1, max: 10_000 }),
+      maxPageSize: readMaxPageSize(env),
       maxCost: readInt(env, 'MAX_COST', 10_000, { min: 10, max: 10_000_000 }),
     },
     resilience: {

@@ -8,7 +8,8 @@ const orders = demoOrders(users, seed.orders);
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ seed });
+  // A page maximum below the default 100 and below the heaviest user's orders, to see the subgraph take it from its config.
+  stack = await startStack({ seed, env: { MAX_PAGE_SIZE: '20' } });
 });
 afterAll(() => stack.stop());
 
@@ -47,6 +48,26 @@ describe('the orders subgraph, as the router calls it', () => {
     });
     expect(body.data).toEqual({ _entities: expected });
     expect(stack.ordersCommands.commands.map((c) => `${c.command} ${c.collection}`).sort()).toEqual(['aggregate orders', 'find orders']);
+  });
+
+  it("serves pages of a user's orders up to MAX_PAGE_SIZE, and answers BAD_USER_INPUT naming that maximum for a larger first", async () => {
+    const heaviest = users[0]!;
+    expect(orders.filter((o) => o.userId.equals(heaviest._id)).length).toBeGreaterThan(20);
+    const ordersPage = (first: number) =>
+      postSigned<{ _entities: Array<{ orders: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } | null }> }>(
+        stack.ordersUrl,
+        'orders',
+        `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { orders(first: ${first}) { nodes { id } pageInfo { hasNextPage } } } } }`,
+        { representations: [{ __typename: 'User', id: heaviest._id.toHexString() }] },
+      );
+    const page = await ordersPage(20);
+    expect(page.body.errors).toBeUndefined();
+    expect(page.body.data?._entities[0]?.orders?.nodes).toHaveLength(20);
+    expect(page.body.data?._entities[0]?.orders?.pageInfo.hasNextPage).toBe(true);
+
+    const tooLarge = await ordersPage(21);
+    expect(tooLarge.body.data?._entities[0]?.orders).toBeNull();
+    expect(tooLarge.body.errors?.[0]).toMatchObject({ message: 'first: must be between 1 and 20, but got: 21', extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
   });
 
   it('answers Query.user with a reference for any well-formed id, without reading the database', async () => {

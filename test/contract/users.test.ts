@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildASTSchema, parse } from 'graphql';
+import { buildASTSchema, Kind, parse } from 'graphql';
 import { demoUsers } from '../../scripts/lib/seed';
 import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
@@ -10,7 +10,8 @@ const entities = `query($representations: [_Any!]!) { _entities(representations:
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ seed: { users: 30, orders: 0 } });
+  // A page maximum below the default 100 and below the users seeded, to see the subgraph take it from its config.
+  stack = await startStack({ seed: { users: 30, orders: 0 }, env: { MAX_PAGE_SIZE: '25' } });
 });
 afterAll(() => stack.stop());
 
@@ -38,13 +39,24 @@ describe('the users subgraph, as the router calls it', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('serves pages up to MAX_PAGE_SIZE, and answers BAD_USER_INPUT naming that maximum for a larger first', async () => {
+    const page = await postSigned<{ users: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } }>(stack.usersUrl, 'users', `{ users(first: 25) { nodes { id } pageInfo { hasNextPage } } }`);
+    expect(page.body.errors).toBeUndefined();
+    expect(page.body.data?.users.nodes).toHaveLength(25);
+    expect(page.body.data?.users.pageInfo.hasNextPage).toBe(true);
+
+    const tooLarge = await postSigned(stack.usersUrl, 'users', `{ users(first: 26) { nodes { id } } }`);
+    expect(tooLarge.body.errors?.[0]).toMatchObject({ message: 'first: must be between 1 and 25, but got: 26', extensions: { code: 'BAD_USER_INPUT', field: 'first' } });
+  });
+
   it('publishes the SDL in schema/users.graphql through _service', async () => {
     const { body } = await postSigned(stack.usersUrl, 'users', `{ _service { sdl } }`);
     const sdl = (body.data as { _service: { sdl: string } })._service.sdl;
     const source = parse(readFileSync(resolve(__dirname, '../../schema/users.graphql'), 'utf8'));
     const published = buildASTSchema(parse(sdl), { assumeValidSDL: true });
     for (const definition of source.definitions) {
-      if ('name' in definition && definition.name) expect(published.getType(definition.name.value)).toBeDefined();
+      if (definition.kind === Kind.DIRECTIVE_DEFINITION) expect(published.getDirective(definition.name.value)).toBeDefined();
+      else if ('name' in definition && definition.name) expect(published.getType(definition.name.value)).toBeDefined();
     }
     expect(sdl).toMatch(/type User\s+@key\(fields: "id"\)/);
   });

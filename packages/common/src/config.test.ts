@@ -1,4 +1,4 @@
-import { ConfigError, loadCommonConfig, loadMongoConfig, readBoolean, readInt, readPort, readUrl } from './config';
+import { ConfigError, loadCommonConfig, loadMongoConfig, readBoolean, readInt, readMaxPageSize, readPort, readUrl } from './config';
 
 describe('config readers', () => {
   it('fall back to the default when a variable is unset or blank', () => {
@@ -33,5 +33,18 @@ describe('loadMongoConfig', () => {
 
   it('refuses a URL that is not a MongoDB connection string', () => {
     expect(() => loadMongoConfig({ MONGO_URL: 'postgres://x' }, 'ORDERS', 'orders')).toThrow(ConfigError);
+  });
+});
+
+describe('readMaxPageSize', () => {
+  it('is 100 unless MAX_PAGE_SIZE is set', () => {
+    expect(readMaxPageSize({})).toBe(100);
+    expect(readMaxPageSize({ MAX_PAGE_SIZE: ' 500 ' })).toBe(500);
+  });
+
+  it('refuses a maximum that is not a whole number from 1 to 10000, naming MAX_PAGE_SIZE', () => {
+    expect(() => readMaxPageSize({ MAX_PAGE_SIZE: '0' })).toThrow(new ConfigError('MAX_PAGE_SIZE must be a whole number from 1 to 10000, but got: "0"'));
+    expect(() => readMaxPageSize({ MAX_PAGE_SIZE: '10001' })).toThrow(ConfigError);
+    expect(() => readMaxPageSize({ MAX_PAGE_SIZE: 'lots' })).toThrow(ConfigError);
   });
 });

@@ -204,3 +204,14 @@ export function readSecret(env: Env, name: string, developmentValue: string, nod
   if (secret.length < 32) throw new ConfigError(`${name} must be at least 32 characters long.`);
   return secret;
 }
+
+/**
+ * Reads `MAX_PAGE_SIZE`: the largest `first` a connection field accepts, 1 to 10,000. The router refuses
+ * a larger one before any subgraph is called, and each subgraph checks it again, so that a subgraph
+ * reached some other way is bounded too: give every service the same value. A value below a field's
+ * default `first` (20 for `users`, 10 for `User.orders`) refuses a query that leaves `first` out.
+ * Defaults to 100.
+ */
+export function readMaxPageSize(env: Env): number {
+  return readInt(env, 'MAX_PAGE_SIZE', 100, { min: 1, max: 10_000 });
+}

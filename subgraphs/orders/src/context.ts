@@ -13,9 +13,14 @@ export interface OrdersContext {
   requestId: string;
   /** Logs with the request id and trace id on every line. */
   logger: Logger;
+  /** The largest `first` `User.orders` accepts: `MAX_PAGE_SIZE`, from the config. */
+  maxPageSize: number;
 }
 
-/** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
-export function createContext(orders: Collection<OrderDocument>, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): OrdersContext {
-  return { orders, viewer, requestId, logger, loaders: createLoaders(orders, observeBatch) };
+/**
+ * Builds the context for one request: the collection, the page maximum from the config, who is asking,
+ * and loaders no other request shares.
+ */
+export function createContext(orders: Collection<OrderDocument>, maxPageSize: number, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): OrdersContext {
+  return { orders, maxPageSize, viewer, requestId, logger, loaders: createLoaders(orders, observeBatch) };
 }

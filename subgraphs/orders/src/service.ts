@@ -18,7 +18,7 @@ export function createOrdersService(config: OrdersConfig, database?: Database): 
     prepare: async (db) => {
       const orders = ordersCollection(db);
       await ensureOrderIndexes(orders);
-      return (scope) => createContext(orders, scope);
+      return (scope) => createContext(orders, config.maxPageSize, scope);
     },
   });
 }

@@ -13,9 +13,14 @@ export interface UsersContext {
   requestId: string;
   /** Logs with the request id and trace id on every line. */
   logger: Logger;
+  /** The largest `first` `Query.users` accepts: `MAX_PAGE_SIZE`, from the config. */
+  maxPageSize: number;
 }
 
-/** Builds the context for one request: the collection, who is asking, and loaders no other request shares. */
-export function createContext(users: Collection<UserDocument>, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): UsersContext {
-  return { users, viewer, requestId, logger, loaders: createLoaders(users, observeBatch) };
+/**
+ * Builds the context for one request: the collection, the page maximum from the config, who is asking,
+ * and loaders no other request shares.
+ */
+export function createContext(users: Collection<UserDocument>, maxPageSize: number, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): UsersContext {
+  return { users, maxPageSize, viewer, requestId, logger, loaders: createLoaders(users, observeBatch) };
 }

@@ -18,7 +18,7 @@ export function createUsersService(config: UsersConfig, database?: Database): Pr
     prepare: async (db) => {
       const users = usersCollection(db);
       await ensureUserIndexes(users);
-      return (scope) => createContext(users, scope);
+      return (scope) => createContext(users, config.maxPageSize, scope);
     },
   });
 }

@@ -2,8 +2,8 @@ import { badUserInput, decodeCursor, encodeCursor, pageSize, parseId, selectedFi
 import type { UserResolvers } from '../__generated__/resolvers-types';
 import type { OrderDocument, OrderPosition } from '../data/orders';
 
-/** `User.orders` page sizes. */
-export const ordersPageSize = { defaultSize: 10, maxSize: 100 };
+/** `User.orders`'s page size for an explicit `first: null`; leaving `first` out gets the schema's default, the same 10. */
+const defaultPageSize = 10;
 
 const orderCursor = (order: OrderDocument) => encodeCursor([order.createdAt.toISOString(), order._id.toHexString()]);
 
@@ -18,8 +18,8 @@ export const User: UserResolvers = {
   // Any well-formed id is a user here; whether it exists is the users subgraph's business.
   __resolveReference: async (reference) => ({ id: parseId(reference.id, 'representations.id').toHexString() }),
 
-  orders: async (user, { first, after, status }, { loaders }, info) => {
-    const size = pageSize(first, ordersPageSize);
+  orders: async (user, { first, after, status }, { loaders, maxPageSize }, info) => {
+    const size = pageSize(first, { defaultSize: defaultPageSize, maxSize: maxPageSize });
     const userId = parseId(user.id, 'id');
     const filter = { status: status ?? undefined, after: after ? decodeOrderCursor(after) : undefined, perUser: size + 1 };
     // Through loaders, so a list of users costs one `find` (and one count) for all of them, and the

@@ -65,7 +65,10 @@ export type Query = {
    * subgraphs in parallel.
    */
   user?: Maybe<User>;
-  /** Users in creation order. `first` is 1 to 100 (default 20); `after` is the `endCursor` of the previous page. */
+  /**
+   * Users in creation order. `first` is 1 to `MAX_PAGE_SIZE` (100 unless configured; default 20); `after` is
+   * the `endCursor` of the previous page.
+   */
   users: UserConnection;
 };
 

@@ -1,0 +1,22 @@
+import { ConfigError } from '@fedstack/common';
+import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
+import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
+
+/** What both subgraphs read alike; each test gives only what `loadConfig` requires besides. */
+const subgraphs = [
+  { name: 'users', load: loadUsersConfig },
+  { name: 'orders', load: loadOrdersConfig },
+];
+const required = { MONGO_URL: 'mongodb://localhost:27017' };
+
+describe.each(subgraphs)("the $name subgraph's config", ({ load }) => {
+  it('takes the page maximum from MAX_PAGE_SIZE, 100 unless set, like the router', () => {
+    expect(load(required).maxPageSize).toBe(100);
+    expect(load({ ...required, MAX_PAGE_SIZE: '500' }).maxPageSize).toBe(500);
+  });
+
+  it('refuses to start with a MAX_PAGE_SIZE outside 1 to 10000', () => {
+    expect(() => load({ ...required, MAX_PAGE_SIZE: '0' })).toThrow(new ConfigError('MAX_PAGE_SIZE must be a whole number from 1 to 10000, but got: "0"'));
+    expect(() => load({ ...required, MAX_PAGE_SIZE: '20000' })).toThrow(ConfigError);
+  });
+});
