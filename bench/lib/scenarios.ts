@@ -8,7 +8,7 @@ import { demoOrders, demoUsers, type SeedOptions } from '../../scripts/lib/seed'
  */
 
 /** The names of the scenarios, in the order they run (the write last: it adds orders, cleaned up after). */
-export const scenarioNames = ['userWithOrders', 'usersWithOrders', 'orderWithUser', 'distinctMix', 'placeOrder'] as const;
+export const scenarioNames = ['userWithOrders', 'usersWithOrders', 'orderWithUser', 'distinctMix', 'publicUsers', 'placeOrder'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** One scenario. */
@@ -51,6 +51,10 @@ const usersWithOrdersQuery = `query UsersWithOrders {
 }`;
 const orderWithUserQuery = `query OrderWithUser($id: ID!) {
   order(id: $id) { id total status createdAt user { id name email } }
+}`;
+// Public fields only: the users subgraph marks them cacheable for 30 s (schema/users.graphql).
+const publicUsersQuery = `query PublicUsers($first: Int!) {
+  users(first: $first) { nodes { id name createdAt } pageInfo { hasNextPage endCursor } }
 }`;
 const placeOrderMutation = `mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) { id total status }
@@ -132,6 +136,18 @@ export function createScenarios(data: BenchData): Record<ScenarioName, Scenario>
         const answer = dataOf(response);
         if ('user' in answer) expectUserWithOrders(answer.user);
         else expectOrderWithUser(answer.order);
+      },
+    },
+    publicUsers: {
+      name: 'publicUsers',
+      title: 'a page of 20 users, public fields only (cacheable by its hints)',
+      mutation: false,
+      repeated: true,
+      body: () => body(publicUsersQuery, { first: 20 }),
+      check: (response) => {
+        const nodes = (dataOf(response).users as { nodes?: Array<{ name?: string }> } | undefined)?.nodes;
+        const expected = Math.min(20, data.userIds.length);
+        if (nodes?.length !== expected || !nodes.every((node) => node.name)) throw new Error(`expected ${expected} users with names, but got: ${JSON.stringify(nodes).slice(0, 300)}`);
       },
     },
     placeOrder: {

@@ -3,12 +3,13 @@ import type { BenchStack } from './BenchStack';
 import { ServiceProcess } from './ServiceProcess';
 
 /** The routers under test, in the order they run, and the ceiling. */
-export const targetNames = ['router', 'apollo-gateway', 'hive', 'hive-nodedup', 'hive-dedup-all', 'ceiling'] as const;
+export const targetNames = ['router', 'router-plain', 'apollo-gateway', 'hive', 'hive-nodedup', 'hive-dedup-all', 'ceiling'] as const;
 export type TargetName = (typeof targetNames)[number];
 
 /** What each target is, for the table and the docs. */
 export const targetTitles: Record<TargetName, string> = {
   router: 'our router (router/src/index.ts, production settings, one process)',
+  'router-plain': 'our router without what shares work: no in-flight deduplication (subgraph or inbound), no response cache',
   'apollo-gateway': 'stock @apollo/gateway on @apollo/server, default settings',
   hive: 'Hive Gateway, its defaults: subgraph requests deduplicated in flight',
   'hive-nodedup': 'Hive Gateway, no in-flight deduplication',
@@ -49,14 +50,16 @@ export async function startTarget(name: TargetName, stack: BenchStack, options: 
     ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags });
   const readyMessage = (message: unknown): message is { type: 'ready'; url: string } => (message as { type?: string } | undefined)?.type === 'ready';
 
-  if (name === 'router') {
-    const child = start('router/src/index.ts', { ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1' });
+  if (name === 'router' || name === 'router-plain') {
+    // router-plain measures what the sharing optimisations buy: the same router with them switched off.
+    const plain = name === 'router-plain' ? { DEDUPE_SUBGRAPH_REQUESTS: 'false', DEDUPE_INBOUND_QUERIES: 'false', RESPONSE_CACHE: 'false' } : {};
+    const child = start('router/src/index.ts', { ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', ...plain });
     // Its readiness asks the subgraphs' readiness, which a delay proxy (it forwards to /graphql) cannot answer.
     const health = options.subgraphUrls ? 'live' : 'ready';
     await child.waitForUrl(`http://127.0.0.1:${port}/health/${health}`, { ready: (status) => status === 200 });
     return { name, url: `http://127.0.0.1:${port}/graphql`, process: child };
   }
-  const entries: Record<Exclude<TargetName, 'router'>, [string, NodeJS.ProcessEnv]> = {
+  const entries: Record<Exclude<TargetName, 'router' | 'router-plain'>, [string, NodeJS.ProcessEnv]> = {
     'apollo-gateway': ['bench/services/apolloGateway.ts', {}],
     hive: ['bench/services/hiveGateway.ts', { HIVE_DEDUP: 'default' }],
     'hive-nodedup': ['bench/services/hiveGateway.ts', { HIVE_DEDUP: 'off' }],
