@@ -29,13 +29,15 @@ export interface BenchOptions {
   databaseBound: boolean;
   /** A CPU profile of our router under load, summarised. */
   profile: boolean;
+  /** Seconds of sustained load on our router alone, its memory sampled every second (0: none). */
+  soakSeconds: number;
   /** The bench stops itself (and everything it started) after this many seconds. */
   deadlineSeconds: number;
 }
 
 const usage = `npm run bench -- [--quick] [--name NAME] [--targets a,b] [--scenarios a,b] [--users N --orders N]
   [--connections N] [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--no-core] [--no-database-bound] [--no-profile]
-  [--results-dir DIR]
+  [--soak SECONDS] [--results-dir DIR]
 targets: ${targetNames.join(', ')}
 scenarios: ${scenarioNames.join(', ')}`;
 
@@ -76,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'no-core': { type: 'boolean', default: false },
       'no-database-bound': { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
+      soak: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,15 +89,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`--name must be letters, digits, '.', '_' or '-' (it names a file), but got: ${JSON.stringify(name)}`);
   const users = number(values.users, '--users', 50, 50, 100_000);
   const orders = number(values.orders, '--orders', 100, 1, 1_000_000);
-  const durationSeconds = number(values.duration, '--duration', quick ? 1.5 : 8, 0.5, 120);
+  const durationSeconds = number(values.duration, '--duration', quick ? 1.5 : 6, 0.5, 120);
   const warmupSeconds = number(values.warmup, '--warmup', quick ? 0.5 : 2, 0, 60);
-  const targets = list(values.targets, targetNames, '--targets', quick ? targetNames.filter((target) => target !== 'hive-dedup-all') : targetNames);
+  const targets = list(values.targets, targetNames, '--targets', quick ? targetNames.filter((target) => target !== 'hive-dedup-all' && target !== 'router-plain') : targetNames);
   const scenarios = list(values.scenarios, scenarioNames, '--scenarios', scenarioNames);
   const databaseBound = !quick && !values['no-database-bound'];
   const profile = !quick && !values['no-profile'];
+  const soakSeconds = number(values.soak, '--soak', quick ? 0 : 60, 0, 3600);
   // Generous: the measured time, plus start-ups and the sections, twice over; it only guards against a hang.
   const measured = targets.length * scenarios.length * (durationSeconds + warmupSeconds + 6);
-  const deadlineSeconds = Math.ceil(2 * measured + 120 + (databaseBound ? 120 : 0) + (profile ? 60 : 0));
+  const deadlineSeconds = Math.ceil(2 * measured + 120 + (databaseBound ? 120 : 0) + (profile ? 60 : 0) + 2 * soakSeconds);
   return {
     mode: quick ? 'quick' : 'full',
     name,
@@ -109,6 +113,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     core: !values['no-core'],
     databaseBound,
     profile,
+    soakSeconds,
     deadlineSeconds,
   };
 }
