@@ -55,6 +55,21 @@ export function formatReport(report: BenchReport): string {
       table(['target', 'before its first measurement', 'after its last', 'peak'], report.memory.map((m) => [m.target, fixed(m.firstMiB, 0), fixed(m.lastMiB, 0), fixed(m.peakMiB, 0)])),
     );
   }
+  if (report.soak) {
+    const k = report.soak;
+    out.push(
+      '',
+      `## Router memory under a ${fixed(k.seconds, 0)} s soak (resident set, MiB; ${k.scenarios.join(', ')} in turn, ${fixed(k.windowSeconds, 2)} s each, ${k.connections} connections)`,
+      '',
+      table(
+        ['', ...k.summary.rssAt.map((r) => `${r.percent}% (${fixed(r.atSeconds, 0)} s)`), 'last quarter / second (goal <= 1.05)', 'peak', 'requests', 'errors'],
+        [
+          ['resident set', ...k.summary.rssAt.map((r) => fixed(r.rssMiB, 0)), fixed(k.summary.flatness, 3), fixed(k.summary.peakMiB, 0), k.requests, k.errors],
+          ['V8 heap in use', ...k.summary.heapAt.map((h) => fixed(h.heapUsedMiB, 0)), fixed(k.summary.heapFlatness, 3), '', '', ''],
+        ],
+      ),
+    );
+  }
   if (report.core) {
     const p = report.core.parallelism;
     out.push(

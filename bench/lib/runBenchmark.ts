@@ -6,6 +6,7 @@ import { demoDataSet, type SeedOptions } from '../../scripts/lib/seed';
 import { measureCommands, measureParallelism, type CommandsResult, type ParallelismResult } from '../core';
 import { benchMaxPageSize, BenchStack, startBenchDatabase, waitForQuiet, type BenchDatabase, type CommandCounts } from './BenchStack';
 import { LoadGenerator, summarizeLatencies, type LoadJob, type LoadResult } from './LoadGenerator';
+import { measureSoak, type SoakResult } from './measureSoak';
 import type { BenchOptions } from './parseOptions';
 import { machineBusySeconds, ProcessSampler, type ProcessUsage } from './procStats';
 import { createScenarios, benchData, type ScenarioName } from './scenarios';
@@ -65,6 +66,8 @@ export interface BenchReport {
    * profile itself is kept beside the JSON (`<name>.cpuprofile`, for Chrome DevTools or speedscope).
    */
   profile: { target: 'router'; scenarios: ScenarioName[]; file: string; summary: ProfileSummary; byScenario: Partial<Record<ScenarioName, ProfileSummary>> } | null;
+  /** Our router's resident memory through a soak under load (full runs): whether it levels off (see {@link measureSoak}). */
+  soak: SoakResult | null;
   /** The issue's goals as ratios in this run (null where a target or scenario was not run). */
   goals: Record<string, number | null>;
   seconds: number;
@@ -348,7 +351,7 @@ export interface TargetMemory {
 }
 
 /** The issue's goals, as ratios of this run's numbers. */
-function goalRatios(report: Pick<BenchReport, 'results' | 'core' | 'databaseBound' | 'memory'>): Record<string, number | null> {
+function goalRatios(report: Pick<BenchReport, 'results' | 'core' | 'databaseBound' | 'memory' | 'soak'>): Record<string, number | null> {
   const rps = (target: TargetName, scenario: ScenarioName) => report.results.find((r) => r.target === target && r.scenario === scenario && !r.failed)?.requestsPerSecond;
   const cpu = (target: TargetName, scenario: ScenarioName) => report.results.find((r) => r.target === target && r.scenario === scenario && !r.failed)?.cpu.target.msPerRequest;
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? Math.round((a / b) * 100) / 100 : null);
@@ -365,16 +368,28 @@ function goalRatios(report: Pick<BenchReport, 'results' | 'core' | 'databaseBoun
     'userWithOrders req/s: router / hive-dedup-all (goal > 1)': ratio(rps('router', 'userWithOrders'), rps('hive-dedup-all', 'userWithOrders')),
     'distinctMix router CPU per request: apollo-gateway / router (>= 2 means twice as efficient)': ratio(cpu('apollo-gateway', 'distinctMix'), cpu('router', 'distinctMix')),
     'distinctMix router CPU per request: hive-nodedup / router': ratio(cpu('hive-nodedup', 'distinctMix'), cpu('router', 'distinctMix')),
+    'userWithOrders req/s: router / router-plain (what deduplication buys)': ratio(rps('router', 'userWithOrders'), rps('router-plain', 'userWithOrders')),
+    'publicUsers req/s: router / router-plain (what the response cache buys)': ratio(rps('router', 'publicUsers'), rps('router-plain', 'publicUsers')),
+    'publicUsers req/s: router / apollo-gateway': ratio(rps('router', 'publicUsers'), rps('apollo-gateway', 'publicUsers')),
+    'publicUsers req/s: router / hive-dedup-all': ratio(rps('router', 'publicUsers'), rps('hive-dedup-all', 'publicUsers')),
     [`batching: commands for ${largest?.[0].replace('users', '') ?? 'the most'} users / for 10 (goal 1)`]: ratio(largest && largest[1].users + largest[1].orders, commands?.users10 && commands.users10.users + commands.users10.orders),
     'parallelism: user+orders / one users call (goal <= 1.15)': report.core?.parallelism.parallelOverUsersCall ?? null,
-    'router memory: RSS after its last measurement / before its first (goal ~1)': ratio(routerMemory?.lastMiB, routerMemory?.firstMiB),
+    // The soak's ratio when there was one: its first quarter (start-up, caches filling) is left out, where
+    // the main run's first measurement begins on a router that has not yet answered anything.
+    ...(report.soak
+      ? {
+          'router memory in the soak: median RSS over its last quarter / over its second (goal <= 1.05)': report.soak.summary.flatness,
+          'router memory in the soak: median V8 heap in use over its last quarter / over its second (goal <= 1.05)': report.soak.summary.heapFlatness,
+        }
+      : { 'router memory: RSS after its last measurement / before its first (goal ~1)': ratio(routerMemory?.lastMiB, routerMemory?.firstMiB) }),
   };
 }
 
 /**
  * The whole benchmark (see docs/performance.md): a database with the bench data set, both subgraphs,
  * the load generator, then every target through every scenario (see {@link measureTargets}); in a full
- * run also a CPU profile of our router under load and the demo data set against it (database-bound).
+ * run also a memory soak of our router (see {@link measureSoak}), a CPU profile of it under load and the
+ * demo data set against it (database-bound).
  */
 export async function runBenchmark(options: BenchOptions, log: (message: string) => void): Promise<BenchReport> {
   const started = performance.now();
@@ -402,6 +417,16 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
     }
 
     const { results, memory } = await measureTargets(bench, options.targets, options.scenarios, settings);
+
+    // Before the profile: a router under --cpu-prof keeps its samples in memory, which would read as growth.
+    let soak: BenchReport['soak'] = null;
+    if (options.soakSeconds > 0) {
+      // The reads that reach most of the router's caches (plans, the response cache, the token cache).
+      const candidates: readonly ScenarioName[] = ['distinctMix', 'userWithOrders', 'usersWithOrders', 'publicUsers'];
+      const scenarios = candidates.filter((scenario) => options.scenarios.includes(scenario));
+      if (scenarios.length > 0) soak = await measureSoak(bench, { seconds: options.soakSeconds, scenarios, settings });
+      else log(`soak: skipped, none of ${candidates.join(', ')} is among the scenarios`);
+    }
 
     let profile: BenchReport['profile'] = null;
     if (options.profile) {
@@ -457,6 +482,7 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
       core,
       databaseBound,
       profile,
+      soak,
       goals: {},
       seconds: 0,
     };
