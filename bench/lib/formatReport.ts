@@ -62,10 +62,10 @@ export function formatReport(report: BenchReport): string {
       `## Router memory under a ${fixed(k.seconds, 0)} s soak (resident set, MiB; ${k.scenarios.join(', ')} in turn, ${fixed(k.windowSeconds, 2)} s each, ${k.connections} connections)`,
       '',
       table(
-        ['', ...k.summary.rssAt.map((r) => `${r.percent}% (${fixed(r.atSeconds, 0)} s)`), 'last quarter / second (goal <= 1.05)', 'peak', 'requests', 'errors'],
+        ['', ...k.summary.rssAt.map((r) => `${r.percent}% (${fixed(r.atSeconds, 0)} s)`), 'last quarter / second', 'peak', 'requests', 'errors'],
         [
-          ['resident set', ...k.summary.rssAt.map((r) => fixed(r.rssMiB, 0)), fixed(k.summary.flatness, 3), fixed(k.summary.peakMiB, 0), k.requests, k.errors],
-          ['V8 heap in use', ...k.summary.heapAt.map((h) => fixed(h.heapUsedMiB, 0)), fixed(k.summary.heapFlatness, 3), '', '', ''],
+          ['resident set', ...k.summary.rssAt.map((r) => fixed(r.rssMiB, 0)), `${fixed(k.summary.flatness, 3)} (medians)`, fixed(k.summary.peakMiB, 0), k.requests, k.errors],
+          ['V8 heap in use', ...k.summary.heapAt.map((h) => fixed(h.heapUsedMiB, 0)), `${fixed(k.summary.heapFlatness, 3)} (lows, goal <= 1.05)`, '', '', ''],
         ],
       ),
     );

@@ -52,7 +52,11 @@ export interface SoakResult {
     flatness: number;
     /** The V8 heap in use at 10, 25, 50, 75 and 100% of the run, like `rssAt`. */
     heapAt: Array<{ percent: number; atSeconds: number; heapUsedMiB: number }>;
-    /** The same ratio for the heap in use: what the router's objects hold, without V8's spare room. */
+    /**
+     * The lowest V8 heap in use over the last quarter / the lowest over the second. The heap in use
+     * swings between collections; its lows are what survives a collection (what the router keeps), so a
+     * cache without a bound raises them, whatever the garbage between collections does.
+     */
     heapFlatness: number;
   };
 }
@@ -93,17 +97,18 @@ export function summarizeSoak(samples: SoakResult['samples'], quarters: readonly
     return { percent, atSeconds: sample?.atSeconds ?? 0, heapUsedMiB: sample?.heapUsedMiB ?? 0 };
   });
   const within = (list: SoakResult['samples'], quarter: number) => list.filter((s) => s.atSeconds > quarters[quarter]! && s.atSeconds <= quarters[quarter + 1]!);
-  const ratio = (pick: (s: SoakResult['samples'][number]) => number, list: SoakResult['samples']) => {
-    const second = median(within(list, 1).map(pick));
-    const last = median(within(list, 3).map(pick));
+  const ratio = (pick: (s: SoakResult['samples'][number]) => number, list: SoakResult['samples'], of: (values: number[]) => number) => {
+    const second = of(within(list, 1).map(pick));
+    const last = of(within(list, 3).map(pick));
     return second > 0 ? Math.round((last / second) * 1000) / 1000 : 0;
   };
+  const lowest = (values: number[]) => (values.length > 0 ? Math.min(...values) : 0);
   return {
     rssAt,
     peakMiB: samples.reduce((peak, s) => Math.max(peak, s.rssMiB), 0),
-    flatness: ratio((s) => s.rssMiB, samples),
+    flatness: ratio((s) => s.rssMiB, samples, median),
     heapAt,
-    heapFlatness: ratio((s) => s.heapUsedMiB ?? 0, withHeap),
+    heapFlatness: ratio((s) => s.heapUsedMiB ?? 0, withHeap, lowest),
   };
 }
 
@@ -204,7 +209,7 @@ export async function measureSoak(bench: SoakBench, { seconds, scenarios, settin
   const s = result.summary;
   bench.log(
     `  soak: ${result.requestsPerSecond} req/s, errors ${result.errors}; RSS ${s.rssAt.map((r) => `${r.rssMiB}`).join(' → ')} MiB, ` +
-      `peak ${s.peakMiB} MiB, last quarter / second ${s.flatness}; heap in use ${s.heapAt.map((h) => `${h.heapUsedMiB}`).join(' → ')} MiB, last quarter / second ${s.heapFlatness}`,
+      `peak ${s.peakMiB} MiB, last quarter / second ${s.flatness}; heap in use ${s.heapAt.map((h) => `${h.heapUsedMiB}`).join(' → ')} MiB, lowest in the last quarter / in the second ${s.heapFlatness}`,
   );
   return result;
 }

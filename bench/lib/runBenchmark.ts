@@ -378,8 +378,8 @@ function goalRatios(report: Pick<BenchReport, 'results' | 'core' | 'databaseBoun
     // the main run's first measurement begins on a router that has not yet answered anything.
     ...(report.soak
       ? {
-          'router memory in the soak: median RSS over its last quarter / over its second (goal <= 1.05)': report.soak.summary.flatness,
-          'router memory in the soak: median V8 heap in use over its last quarter / over its second (goal <= 1.05)': report.soak.summary.heapFlatness,
+          'router memory in the soak: lowest V8 heap in use in its last quarter / in its second (goal <= 1.05)': report.soak.summary.heapFlatness,
+          'router memory in the soak: median RSS over its last quarter / over its second': report.soak.summary.flatness,
         }
       : { 'router memory: RSS after its last measurement / before its first (goal ~1)': ratio(routerMemory?.lastMiB, routerMemory?.firstMiB) }),
   };
