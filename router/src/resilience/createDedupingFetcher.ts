@@ -2,14 +2,6 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import { signatureHeaders } from '@fedstack/common';
 import { isMutationBody } from './createResilientFetcher';
 
-/** A subgraph answer read once and handed to every request that was waiting for it. */
-interface SharedAnswer {
-  status: number;
-  statusText: string;
-  headers: Array<[string, string]>;
-  body: string;
-}
-
 /**
  * In-flight deduplication of subgraph requests: while a query is on its way to a subgraph, an identical
  * one (same URL, same body, and the same forwarded identity) waits for that answer instead of sending
@@ -21,7 +13,8 @@ interface SharedAnswer {
  * turns it off.
  */
 export function createDedupingFetcher(base: Fetcher): Fetcher {
-  const inflight = new Map<string, Promise<SharedAnswer>>();
+  // The first answer itself is never read: every waiting request, the first included, reads its own clone.
+  const inflight = new Map<string, Promise<FetcherResponse>>();
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = typeof init?.body === 'string' ? init.body : undefined;
     if (body === undefined || isMutationBody(body)) return base(url, init);
@@ -29,12 +22,9 @@ export function createDedupingFetcher(base: Fetcher): Fetcher {
     const key = [url, headers[signatureHeaders.userId] ?? '', headers[signatureHeaders.roles] ?? '', body].join('\n');
     let pending = inflight.get(key);
     if (!pending) {
-      pending = base(url, init)
-        .then(async (response) => ({ status: response.status, statusText: response.statusText, headers: [...response.headers], body: await response.text() }))
-        .finally(() => inflight.delete(key));
+      pending = base(url, init).finally(() => inflight.delete(key));
       inflight.set(key, pending);
     }
-    const answer = await pending;
-    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as unknown as FetcherResponse;
+    return (await pending).clone();
   };
 }
