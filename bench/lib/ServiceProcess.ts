@@ -34,6 +34,8 @@ export interface ProcessOptions {
   env: NodeJS.ProcessEnv;
   /** More flags for node, before the entry, e.g. `--cpu-prof`. */
   nodeFlags?: readonly string[];
+  /** Keep the lines of stdout that match this (e.g. `--trace-gc`'s full collections); the rest is drained. */
+  keepStdout?: RegExp;
 }
 
 /**
@@ -45,16 +47,28 @@ export interface ProcessOptions {
 export class ServiceProcess {
   private stderrTail = '';
   private readonly exited: Promise<void>;
+  /** The stdout lines `keepStdout` matched, in order. */
+  readonly stdoutLines: string[] = [];
 
   private constructor(
     readonly name: string,
     readonly child: ChildProcess,
+    keepStdout?: RegExp,
   ) {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
     // Services log to stderr; stdout is drained so a chatty one never blocks on a full pipe.
-    child.stdout?.resume();
+    if (keepStdout) {
+      let partial = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (keepStdout.test(line)) this.stdoutLines.push(line);
+      });
+    } else {
+      child.stdout?.resume();
+    }
     running.add(child);
     this.exited = new Promise((resolveExit) =>
       child.once('exit', () => {
@@ -71,7 +85,7 @@ export class ServiceProcess {
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    return new ServiceProcess(options.name, child);
+    return new ServiceProcess(options.name, child, options.keepStdout);
   }
 
   /** The process id of the process that serves. */

@@ -59,15 +59,19 @@ export function formatReport(report: BenchReport): string {
     const k = report.soak;
     out.push(
       '',
-      `## Router memory under a ${fixed(k.seconds, 0)} s soak (resident set, MiB; ${k.scenarios.join(', ')} in turn, ${fixed(k.windowSeconds, 2)} s each, ${k.connections} connections)`,
+      `## Router memory under a ${fixed(k.seconds, 0)} s soak (MiB; ${k.scenarios.join(', ')} in turn, ${fixed(k.windowSeconds, 2)} s each, ${k.connections} connections; ${k.requests} requests, ${k.errors} errors)`,
       '',
       table(
-        ['', ...k.summary.rssAt.map((r) => `${r.percent}% (${fixed(r.atSeconds, 0)} s)`), 'last quarter / second', 'peak', 'requests', 'errors'],
-        [
-          ['resident set', ...k.summary.rssAt.map((r) => fixed(r.rssMiB, 0)), `${fixed(k.summary.flatness, 3)} (medians)`, fixed(k.summary.peakMiB, 0), k.requests, k.errors],
-          ['V8 heap in use', ...k.summary.heapAt.map((h) => fixed(h.heapUsedMiB, 0)), `${fixed(k.summary.heapFlatness, 3)} (lows, goal <= 1.05)`, '', '', ''],
-        ],
+        ['resident set at', ...k.summary.rssAt.map((r) => `${r.percent}% (${fixed(r.atSeconds, 0)} s)`), 'peak', 'last third / middle (medians)'],
+        [['', ...k.summary.rssAt.map((r) => fixed(r.rssMiB, 0)), fixed(k.summary.peakMiB, 0), fixed(k.summary.flatness, 3)]],
       ),
+      '',
+      table(
+        ['heap left after full collections', 'first third', 'middle third', 'last third', 'last / middle (goal <= 1.05)', 'full collections'],
+        [['median', ...k.summary.liveMiBByThird.map((m) => fixed(m, 1)), fixed(k.summary.liveFlatness, 3), k.fullCollections.length]],
+      ),
+      '',
+      `Every full collection (s: before → after MiB): ${k.fullCollections.map((c) => `${fixed(c.atSeconds, 0)}: ${fixed(c.beforeMiB, 0)} → ${fixed(c.afterMiB, 0)}`).join('; ')}`,
     );
   }
   if (report.core) {

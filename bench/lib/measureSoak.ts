@@ -22,11 +22,11 @@ export interface SoakOptions {
   settings: Pick<LoadSettings, 'connections'>;
 }
 
-/** Our router's resident memory over a long run under load: whether it levels off or keeps growing. */
+/** Our router's memory over a long run under load: whether it levels off or keeps growing. */
 export interface SoakResult {
   /** Seconds of load, as run. */
   seconds: number;
-  /** The scenarios loaded, in turn, each quarter of the run taking every one alike. */
+  /** The scenarios loaded, in turn, each third of the run taking every one alike. */
   scenarios: ScenarioName[];
   /** Seconds of each window of one scenario. */
   windowSeconds: number;
@@ -35,29 +35,32 @@ export interface SoakResult {
   requestsPerSecond: number;
   /** Non-2xx answers, GraphQL errors, socket errors and timeouts, together. */
   errors: number;
+  /** The router's resident set (its process tree), once a second from the start of the load. */
+  samples: Array<{ atSeconds: number; rssMiB: number }>;
   /**
-   * The router's resident set (its process tree), once a second from the start of the load, and the V8
-   * heap in use as its `/metrics` says (`nodejs_heap_size_used_bytes`), when the scrape answered.
+   * Every full (mark-compact) collection V8 reported (`--trace-gc`): when, and the heap in use before and
+   * after it. What is left after one is what the router keeps alive: its caches, pools and code.
    */
-  samples: Array<{ atSeconds: number; rssMiB: number; heapUsedMiB?: number }>;
+  fullCollections: Array<{ atSeconds: number; beforeMiB: number; afterMiB: number }>;
   summary: {
     /** The resident set at 10, 25, 50, 75 and 100% of the run (the sample nearest that time). */
     rssAt: Array<{ percent: number; atSeconds: number; rssMiB: number }>;
     peakMiB: number;
     /**
-     * Median RSS over the last quarter of the run / median over the second quarter: 1 when memory has
-     * levelled off, above 1 when it still grows (a cache without a bound). The first quarter is left out:
-     * it holds the start-up, the JIT and the caches filling, which a bounded cache does too.
+     * Median resident set over the last third / over the middle third. The first third is left out: it
+     * holds the start-up, the JIT and the caches filling, which a bounded cache does too. The resident set
+     * follows V8's pacing: with room to spare (and a 2 GiB heap limit is plenty here) V8 lets garbage pile
+     * up to a few hundred MiB between full collections, so this ratio swings with where those fall.
      */
     flatness: number;
-    /** The V8 heap in use at 10, 25, 50, 75 and 100% of the run, like `rssAt`. */
-    heapAt: Array<{ percent: number; atSeconds: number; heapUsedMiB: number }>;
+    /** The heap left after each full collection, the medians per third of the run. */
+    liveMiBByThird: number[];
     /**
-     * The lowest V8 heap in use over the last quarter / the lowest over the second. The heap in use
-     * swings between collections; its lows are what survives a collection (what the router keeps), so a
-     * cache without a bound raises them, whatever the garbage between collections does.
+     * Median heap left after full collections over the last third / over the middle third: 1 when what
+     * the router keeps has levelled off, above 1 when it still grows (a cache without a bound). Garbage
+     * does not count here, so this is the ratio for the goal.
      */
-    heapFlatness: number;
+    liveFlatness: number;
   };
 }
 
@@ -75,71 +78,60 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** `--trace-gc`'s line for a full collection: `[pid:0x…]   12345 ms: Mark-Compact 390.0 (419.7) -> 97.1 (362.4) MB, …`. */
+const fullCollectionLine = /\s([\d.]+) ms: Mark-Compact(?: \(reduce\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+
+/** The full collections in `--trace-gc` lines, timed from `offsetMs` after the process started. */
+export function parseFullCollections(lines: readonly string[], offsetMs: number): SoakResult['fullCollections'] {
+  return lines.flatMap((line) => {
+    const match = fullCollectionLine.exec(line);
+    if (!match) return [];
+    return [{ atSeconds: Math.round((Number(match[1]) - offsetMs) / 100) / 10, beforeMiB: Number(match[2]), afterMiB: Number(match[3]) }];
+  });
+}
+
 /**
- * The summary of a soak's samples (in time order, the first at 0). `quarters` holds the five times that
- * bound the run's quarters, from 0 to the end: where the windows of each quarter began, so that a
- * quarter's samples are those of its own windows even when the gaps between windows add up.
+ * The summary of a soak: `samples` in time order from 0, `thirds` the four times that bound the run's
+ * thirds (where the windows of each third began, so that a third's samples are those of its own windows
+ * even when the gaps between windows add up).
  */
-export function summarizeSoak(samples: SoakResult['samples'], quarters: readonly number[]): SoakResult['summary'] {
-  const seconds = quarters.at(-1) ?? 0;
-  const nearest = (list: SoakResult['samples'], percent: number) => {
+export function summarizeSoak(samples: SoakResult['samples'], collections: SoakResult['fullCollections'], thirds: readonly number[]): SoakResult['summary'] {
+  const seconds = thirds.at(-1) ?? 0;
+  const rssAt = [10, 25, 50, 75, 100].map((percent) => {
     const at = (percent / 100) * seconds;
-    return list.reduce<(typeof list)[number] | undefined>((best, s) => (!best || Math.abs(s.atSeconds - at) < Math.abs(best.atSeconds - at) ? s : best), undefined);
-  };
-  const withHeap = samples.filter((s) => s.heapUsedMiB !== undefined);
-  const percents = [10, 25, 50, 75, 100];
-  const rssAt = percents.map((percent) => {
-    const sample = nearest(samples, percent);
+    const sample = samples.reduce<(typeof samples)[number] | undefined>((best, s) => (!best || Math.abs(s.atSeconds - at) < Math.abs(best.atSeconds - at) ? s : best), undefined);
     return { percent, atSeconds: sample?.atSeconds ?? 0, rssMiB: sample?.rssMiB ?? 0 };
   });
-  const heapAt = percents.map((percent) => {
-    const sample = nearest(withHeap, percent);
-    return { percent, atSeconds: sample?.atSeconds ?? 0, heapUsedMiB: sample?.heapUsedMiB ?? 0 };
-  });
-  const within = (list: SoakResult['samples'], quarter: number) => list.filter((s) => s.atSeconds > quarters[quarter]! && s.atSeconds <= quarters[quarter + 1]!);
-  const ratio = (pick: (s: SoakResult['samples'][number]) => number, list: SoakResult['samples'], of: (values: number[]) => number) => {
-    const second = of(within(list, 1).map(pick));
-    const last = of(within(list, 3).map(pick));
-    return second > 0 ? Math.round((last / second) * 1000) / 1000 : 0;
-  };
-  const lowest = (values: number[]) => (values.length > 0 ? Math.min(...values) : 0);
+  const within = <T extends { atSeconds: number }>(list: readonly T[], third: number) => list.filter((s) => s.atSeconds > thirds[third]! && s.atSeconds <= thirds[third + 1]!);
+  const ratio = (last: number, middle: number) => (middle > 0 ? Math.round((last / middle) * 1000) / 1000 : 0);
+  const liveMiBByThird = [0, 1, 2].map((third) => median(within(collections, third).map((c) => c.afterMiB)));
   return {
     rssAt,
     peakMiB: samples.reduce((peak, s) => Math.max(peak, s.rssMiB), 0),
-    flatness: ratio((s) => s.rssMiB, samples, median),
-    heapAt,
-    heapFlatness: ratio((s) => s.heapUsedMiB ?? 0, withHeap, lowest),
+    flatness: ratio(median(within(samples, 2).map((s) => s.rssMiB)), median(within(samples, 1).map((s) => s.rssMiB))),
+    liveMiBByThird,
+    liveFlatness: ratio(liveMiBByThird[2]!, liveMiBByThird[1]!),
   };
 }
 
-/** The V8 heap in use, in MiB, from a service's Prometheus metrics; undefined when they do not answer. */
-async function heapUsedMiB(metricsUrl: string): Promise<number | undefined> {
-  try {
-    const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(900) })).text();
-    const bytes = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(text)?.[1];
-    return bytes === undefined ? undefined : mib(Number(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * A memory soak of our router (issue 6): starts it afresh, loads it for `seconds` in back-to-back
- * windows of about 5 s, the scenarios taking turns, and samples its resident set every second. A cache
- * without a bound shows as a line that keeps climbing; a bounded one as a step in the first quarter and
- * a plateau after, hence the flatness ratio of the last quarter over the second.
+ * A memory soak of our router (issue 6): starts it afresh under `--trace-gc`, loads it for `seconds` in
+ * back-to-back windows of about 5 s, the scenarios taking turns, samples its resident set every second
+ * and keeps V8's report of every full collection. A cache without a bound shows as a heap that keeps
+ * growing after full collections; a bounded one as a step in the first third and a plateau after, hence
+ * the ratio of the last third over the middle one.
  *
  * Scenarios differ in what they keep alive (a page of users with their orders more than one user), so
- * the windows are cut to give every quarter of the run the same whole number of turns through the
- * scenarios: the quarters then differ only by time, and their ratio shows growth, not which scenario
- * ran last.
+ * the windows are cut to give every third of the run the same whole number of turns through the
+ * scenarios: the thirds then differ only by time, and their ratio shows growth, not which scenario ran
+ * last.
  *
  * Writes (`placeOrder`) are left out: removing them needs the load stopped and the database quiet,
  * a gap in the load the soak is meant not to have, and the response cache never stores them anyway.
  * Between windows the load pauses only while the window's last requests finish (well under a second).
  *
- *   const soak = await measureSoak(bench, { seconds: 60, scenarios: ['distinctMix', 'userWithOrders'], settings });
- *   soak.summary.flatness; // ≈ 1 when memory levels off
+ *   const soak = await measureSoak(bench, { seconds: 100, scenarios: ['distinctMix', 'userWithOrders'], settings });
+ *   soak.summary.liveFlatness; // ≈ 1 when what the router keeps has levelled off
  */
 export async function measureSoak(bench: SoakBench, { seconds, scenarios, settings }: SoakOptions): Promise<SoakResult> {
   const definitions = createScenarios(benchData(bench.stack.seed));
@@ -147,31 +139,26 @@ export async function measureSoak(bench: SoakBench, { seconds, scenarios, settin
   if (reads.length === 0) throw new Error(`measureSoak needs at least one scenario that does not write, but got: ${JSON.stringify(scenarios)}`);
   if (!(seconds > 0)) throw new Error(`measureSoak needs a positive number of seconds, but got: ${seconds}`);
 
-  const turnsPerQuarter = Math.max(1, Math.round(seconds / 4 / (reads.length * targetWindowSeconds)));
-  const windowSeconds = seconds / 4 / (turnsPerQuarter * reads.length);
-  bench.log(`soak: our router for ${seconds} s under ${reads.join(', ')} in turn, ${Math.round(windowSeconds * 100) / 100} s each, RSS every second`);
-  const router = await startTarget('router', bench.stack);
+  const turnsPerThird = Math.max(1, Math.round(seconds / 3 / (reads.length * targetWindowSeconds)));
+  const windowSeconds = seconds / 3 / (turnsPerThird * reads.length);
+  bench.log(`soak: our router for ${seconds} s under ${reads.join(', ')} in turn, ${Math.round(windowSeconds * 100) / 100} s each, RSS every second, full collections traced`);
+  const spawnedAt = performance.now();
+  const router = await startTarget('router', bench.stack, { nodeFlags: ['--trace-gc'], keepStdout: /Mark-Compact/ });
   const samples: SoakResult['samples'] = [];
   const windows: LoadResult[] = [];
-  const quarters = [0];
+  const thirds = [0];
   let timer: NodeJS.Timeout | undefined;
+  let started = 0;
   try {
     // One process (ROUTER_WORKERS=1), but measured as a tree like every target, listed once.
     const tree = processTree(router.process.pid);
-    const started = performance.now();
-    const metricsUrl = router.url.replace(/\/graphql$/, '/metrics');
-    const sample = () => {
-      const entry: SoakResult['samples'][number] = { atSeconds: secondsSince(started), rssMiB: mib(memory(router.process.pid, tree).rssBytes) };
-      samples.push(entry);
-      void heapUsedMiB(metricsUrl).then((heap) => {
-        if (heap !== undefined) entry.heapUsedMiB = heap;
-      });
-    };
+    started = performance.now();
+    const sample = () => samples.push({ atSeconds: secondsSince(started), rssMiB: mib(memory(router.process.pid, tree).rssBytes) });
     sample();
     timer = setInterval(sample, sampleIntervalMs);
-    const windowsPerQuarter = turnsPerQuarter * reads.length;
-    for (let i = 0; i < 4 * windowsPerQuarter; i++) {
-      if (i > 0 && i % windowsPerQuarter === 0) quarters.push(secondsSince(started));
+    const windowsPerThird = turnsPerThird * reads.length;
+    for (let i = 0; i < 3 * windowsPerThird; i++) {
+      if (i > 0 && i % windowsPerThird === 0) thirds.push(secondsSince(started));
       const scenario = reads[i % reads.length]!;
       const { result } = await bench.load.run({
         url: router.url,
@@ -186,12 +173,14 @@ export async function measureSoak(bench: SoakBench, { seconds, scenarios, settin
     }
     clearInterval(timer);
     sample();
-    quarters.push(samples.at(-1)!.atSeconds);
+    thirds.push(samples.at(-1)!.atSeconds);
   } finally {
     clearInterval(timer);
     await router.process.stop();
     if (router.process.stderr.trim()) bench.log(`  router wrote to stderr (last lines):\n${router.process.stderr.trim().split('\n').slice(-3).join('\n')}`);
   }
+  // V8 times its trace from the process's start, a little after it was spawned: close enough at 1 s.
+  const fullCollections = parseFullCollections(router.process.stdoutLines, started - spawnedAt).filter((c) => c.atSeconds >= 0);
 
   const ran = samples.at(-1)!.atSeconds;
   const requests = windows.reduce((total, w) => total + w.requests, 0);
@@ -204,12 +193,13 @@ export async function measureSoak(bench: SoakBench, { seconds, scenarios, settin
     requestsPerSecond: ran > 0 ? Math.round((requests / ran) * 10) / 10 : 0,
     errors: windows.reduce((total, w) => total + w.non2xx + w.graphqlErrors + w.socketErrors + w.timeouts, 0),
     samples,
-    summary: summarizeSoak(samples, quarters),
+    fullCollections,
+    summary: summarizeSoak(samples, fullCollections, thirds),
   };
   const s = result.summary;
   bench.log(
-    `  soak: ${result.requestsPerSecond} req/s, errors ${result.errors}; RSS ${s.rssAt.map((r) => `${r.rssMiB}`).join(' → ')} MiB, ` +
-      `peak ${s.peakMiB} MiB, last quarter / second ${s.flatness}; heap in use ${s.heapAt.map((h) => `${h.heapUsedMiB}`).join(' → ')} MiB, lowest in the last quarter / in the second ${s.heapFlatness}`,
+    `  soak: ${result.requestsPerSecond} req/s, errors ${result.errors}; RSS ${s.rssAt.map((r) => `${r.rssMiB}`).join(' → ')} MiB, peak ${s.peakMiB} MiB, ` +
+      `last third / middle ${s.flatness}; heap after full collections by third ${s.liveMiBByThird.join(' / ')} MiB, last / middle ${s.liveFlatness}`,
   );
   return result;
 }

@@ -90,12 +90,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const users = number(values.users, '--users', 50, 50, 100_000);
   const orders = number(values.orders, '--orders', 100, 1, 1_000_000);
   const durationSeconds = number(values.duration, '--duration', quick ? 1.5 : 6, 0.5, 120);
-  const warmupSeconds = number(values.warmup, '--warmup', quick ? 0.5 : 2, 0, 60);
+  const warmupSeconds = number(values.warmup, '--warmup', quick ? 0.5 : 1.5, 0, 60);
   const targets = list(values.targets, targetNames, '--targets', quick ? targetNames.filter((target) => target !== 'hive-dedup-all' && target !== 'router-plain') : targetNames);
   const scenarios = list(values.scenarios, scenarioNames, '--scenarios', scenarioNames);
   const databaseBound = !quick && !values['no-database-bound'];
   const profile = !quick && !values['no-profile'];
-  const soakSeconds = number(values.soak, '--soak', quick ? 0 : 60, 0, 3600);
+  const soakSeconds = number(values.soak, '--soak', quick ? 0 : 90, 0, 3600);
   // Generous: the measured time, plus start-ups and the sections, twice over; it only guards against a hang.
   const measured = targets.length * scenarios.length * (durationSeconds + warmupSeconds + 6);
   const deadlineSeconds = Math.ceil(2 * measured + 120 + (databaseBound ? 120 : 0) + (profile ? 60 : 0) + 2 * soakSeconds);

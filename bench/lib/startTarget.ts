@@ -28,6 +28,8 @@ export interface RunningTarget {
 export interface TargetOptions {
   /** Flags for node, e.g. `--cpu-prof`. */
   nodeFlags?: readonly string[];
+  /** Stdout lines to keep (see ServiceProcess). */
+  keepStdout?: RegExp;
   /** Where the target reaches each subgraph instead of the stack's URLs (e.g. through a delay proxy). */
   subgraphUrls?: { users: string; orders: string };
   /** Settings over the stack's, e.g. `MAX_PAGE_SIZE` for a router that takes larger pages. */
@@ -47,7 +49,7 @@ export async function startTarget(name: TargetName, stack: BenchStack, options: 
     env.SUBGRAPH_ORDERS_URL = options.subgraphUrls.orders;
   }
   const start = (entry: string, extra: NodeJS.ProcessEnv = {}) =>
-    ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags });
+    ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags, keepStdout: options.keepStdout });
   const readyMessage = (message: unknown): message is { type: 'ready'; url: string } => (message as { type?: string } | undefined)?.type === 'ready';
 
   if (name === 'router' || name === 'router-plain') {
