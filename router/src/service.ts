@@ -24,7 +24,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const { gateway, endpoints } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development });
-  const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, metrics) : undefined;
+  const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     gateway,

@@ -1,6 +1,6 @@
 import { loadConfig as loadRouterConfig } from '../../router/src/config';
 import { createRouterService } from '../../router/src/service';
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoOrders, demoUsers } from '../../scripts/lib/seed';
 import { anonymousHeaders, asAdmin, asUser } from '../support/auth';
 import { postGraphQL } from '../support/graphql';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
@@ -8,6 +8,7 @@ import { startStack, type Stack } from '../support/stack';
 
 const seed = { users: 20, orders: 100 };
 const [alice, bob] = demoUsers(2).map((user) => user._id.toHexString()) as [string, string];
+const demoOrderId = demoOrders(demoUsers(seed.users), seed.orders)[0]!._id.toHexString();
 const publicUsers = 'query Directory($n: Int) { users(first: $n) { nodes { id name } pageInfo { hasNextPage } } }';
 
 /** What one request sent to each subgraph's database. */
@@ -109,10 +110,48 @@ describe('the response cache (in memory, the default)', () => {
     expect(fresh.commands.users).toBe(1);
     const hit = await measured(stack, stack.routerUrl, publicUsers, { n: 6 }, anonymousHeaders);
     expect(hit.headers.get('age')).not.toBeNull();
+    // Asking for the query plan (exposed outside production) is asking for more than the cached answer.
+    const withPlan = await measured(stack, stack.routerUrl, publicUsers, { n: 6 }, { ...anonymousHeaders, 'apollo-query-plan-experimental': '1' });
+    expect(withPlan.headers.get('age')).toBeNull();
+    expect(withPlan.body.extensions).toHaveProperty('__queryPlanExperimental');
 
     const metrics = await (await fetch(stack.routerUrl.replace('/graphql', '/metrics'))).text();
     expect(Number(/graphql_response_cache_total\{result="hit"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
     expect(Number(/graphql_response_cache_total\{result="miss"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(Number(/graphql_response_cache_total\{result="bypass"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the response cache with identical queries in flight, and with partial answers', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // 200 ms on every users call, so identical requests overlap and wait for the first one's answer.
+    stack = await startStack({ seed, subgraphDelayMs: { users: 200 } });
+  });
+  afterAll(() => stack.stop());
+
+  it('gives requests that waited for an identical one the same cache policy', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, publicUsers, { n: 10 }, anonymousHeaders)));
+    expect(answers.map((answer) => answer.headers.get('cache-control'))).toEqual(Array(5).fill('max-age=30, public'));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+  });
+
+  it('does not store an answer with errors even when what did arrive is public', async () => {
+    // Public users next to an order from a subgraph that is down: public data, and an error.
+    const query = `query($id: ID!) { users(first: 2) { nodes { id } } order(id: $id) { id } }`;
+    const variables = { id: demoOrderId };
+    await stack.orders.stop();
+    try {
+      for (let i = 0; i < 2; i++) {
+        const answer = await measured(stack, stack.routerUrl, query, variables, await asAdmin());
+        expect(answer.body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+        expect((answer.body.data as { users: { nodes: unknown[] } }).users.nodes).toHaveLength(2);
+        expect(answer.headers.get('age')).toBeNull();
+        expect(answer.commands.users).toBe(1);
+      }
+    } finally {
+      await stack.restartOrders();
+    }
   });
 });
 
@@ -148,14 +187,17 @@ describe('the response cache in Redis (REDIS_URL)', () => {
     secondUrl = await second.start();
   });
   afterAll(async () => {
-    await second?.stop();
-    await stack?.stop();
-    await redis?.stop();
+    try {
+      await second?.stop();
+      await stack?.stop();
+    } finally {
+      await redis?.stop();
+    }
   });
 
   /** Asks until the router has connected to Redis and stored the answer (connecting is not awaited at start). */
   async function untilCached(url: string, variables: Record<string, unknown>): Promise<void> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       const { headers } = await postGraphQL(url, publicUsers, variables, anonymousHeaders);
       if (headers.get('age') !== null) return;
@@ -186,5 +228,29 @@ describe('the response cache in Redis (REDIS_URL)', () => {
     await untilCached(stack.routerUrl, { n: 7 });
     const fromOther = await measured(stack, secondUrl, publicUsers, { n: 7 }, anonymousHeaders);
     expect(fromOther.headers.get('age')).not.toBeNull();
+  });
+
+  it('answers without the cache while Redis is frozen (connected, silent), and stops without waiting for it', async () => {
+    await untilCached(stack.routerUrl, { n: 8 });
+    redis.freeze();
+    try {
+      // Each request waits at most REDIS_TIMEOUT_MS (100 ms) for Redis; after three silences in a row the
+      // router drops the connection and leaves Redis alone for a while.
+      for (let i = 0; i < 6; i++) {
+        const started = performance.now();
+        const answer = await measured(stack, stack.routerUrl, publicUsers, { n: 8 }, anonymousHeaders);
+        expect(performance.now() - started).toBeLessThan(1500);
+        expect(answer.body.errors).toBeUndefined();
+        expect(answer.headers.get('age')).toBeNull();
+        expect(answer.commands.users).toBe(1);
+      }
+      const stopping = performance.now();
+      await second.stop();
+      expect(performance.now() - stopping).toBeLessThan(3000);
+    } finally {
+      redis.thaw();
+    }
+    // After the pause a fresh connection is made, and answers are cached again.
+    await untilCached(stack.routerUrl, { n: 9 });
   });
 });

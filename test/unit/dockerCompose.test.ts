@@ -203,8 +203,8 @@ describe('docker-compose.yml', () => {
     expect(dependenciesOf('orders')).toEqual({ mongo: 'service_healthy' });
   });
 
-  it('starts the router only once both subgraphs and its cache are healthy', () => {
-    expect(dependenciesOf('router')).toEqual({ users: 'service_healthy', orders: 'service_healthy', redis: 'service_healthy' });
+  it('starts the router once both subgraphs are healthy and its cache has started', () => {
+    expect(dependenciesOf('router')).toEqual({ users: 'service_healthy', orders: 'service_healthy', redis: 'service_started' });
   });
 
   it('has the router serve the checked-in supergraph and reach the subgraphs by service name and port', () => {

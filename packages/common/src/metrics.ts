@@ -32,7 +32,7 @@ export interface Metrics {
   subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
   /** Router only: subgraph fetch failures, by subgraph and reason (`timeout`, `unavailable`, `status_5xx`, `circuit_open`). */
   subgraphFetchErrors: Counter<'subgraph' | 'reason'>;
-  /** Router only: queries answered from the response cache (`hit`) or not (`miss`). */
+  /** Router only: queries answered from the response cache (`hit`), asked fresh (`bypass`), or not (`miss`). */
   responseCache: Counter<'result'>;
 }
 
@@ -71,7 +71,7 @@ export function createMetrics(service: string): Metrics {
       registers,
     }),
     subgraphFetchErrors: new Counter({ name: 'subgraph_fetch_errors_total', help: 'Router to subgraph fetch failures by subgraph and reason.', labelNames: ['subgraph', 'reason'], registers }),
-    responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit) or not (miss).', labelNames: ['result'], registers }),
+    responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit), asked fresh by the client (bypass), or not (miss).', labelNames: ['result'], registers }),
   };
 }
 

@@ -23,25 +23,29 @@ export interface RedisCacheOptions {
 const maxReconnectDelayMs = 5_000;
 /** At most one warning per this long while Redis keeps failing, so an outage does not flood the log. */
 const warnEveryMs = 30_000;
+/** Commands that fail or time out in a row before the connection is dropped and Redis left alone for a while. */
+const failuresToPause = 3;
+/** How long the cache is skipped after that, before a fresh connection is tried. */
+const pauseMs = 5_000;
+/** The most commands waiting on one connection; past it, commands fail at once (and count as failures). */
+const maxQueuedCommands = 1_000;
+
+type Client = ReturnType<typeof createClient>;
 
 /**
  * The response cache in Redis, shared by every router worker and instance that points at it.
  *
- * A cache is an optimisation, never a dependency: when Redis is down, slow or not there yet, a read is a
- * miss and a write is dropped, within `timeoutMs`, and the request is answered as if there were no cache.
- * Commands are never queued while disconnected (they would pile up in memory); the client reconnects on
- * its own with a growing delay. The first failure is logged, then one warning per 30 s at most.
+ * A cache is an optimisation, never a dependency: when Redis is down, slow, frozen or not there yet, a
+ * read is a miss and a write is dropped within `timeoutMs`, and the request is answered as if there were
+ * no cache. Commands are never queued while disconnected, and at most 1,000 wait on a connection. A Redis
+ * that accepts commands but does not answer (frozen, or a network that drops packets) keeps the
+ * connection open, so timeouts are counted: after three in a row the connection is destroyed (which
+ * frees what waited on it) and the cache is skipped for 5 s before a fresh connection is tried. The
+ * client reconnects on its own after a refused or lost connection, with a growing, jittered delay. The
+ * first failure is logged, then one warning per 30 s at most. Closing never waits on a silent Redis.
  */
 export function createRedisCache(options: RedisCacheOptions): RedisCache {
   const { logger, keyPrefix, timeoutMs } = options;
-  const client = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: Math.max(timeoutMs, 1_000),
-      reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 6), maxReconnectDelayMs),
-    },
-  });
   let lastWarning = 0;
   const warn = (message: string, error: unknown) => {
     const now = Date.now();
@@ -49,28 +53,65 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
     lastWarning = now;
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, message);
   };
-  client.on('error', (error: unknown) => warn('response cache: Redis is unavailable; answering without the cache', error));
-  client.on('ready', () => {
-    if (lastWarning !== 0) logger.info('response cache: Redis is back');
-    lastWarning = 0;
-  });
-  // Not awaited: the router starts and answers without the cache until Redis is reachable.
-  client.connect().catch((error: unknown) => warn('response cache: cannot connect to Redis', error));
 
-  /** Runs a command unless the client is away; gives up after `timeoutMs`. Resolves undefined on failure. */
-  async function attempt<T>(what: string, command: () => Promise<T>): Promise<T | undefined> {
-    if (!client.isReady) return undefined;
+  const connect = (): Client => {
+    const created = createClient({
+      url: options.url,
+      disableOfflineQueue: true,
+      commandsQueueMaxLength: maxQueuedCommands,
+      socket: {
+        connectTimeout: Math.max(timeoutMs, 1_000),
+        reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 6), maxReconnectDelayMs) * (0.5 + Math.random() / 2),
+      },
+    });
+    created.on('error', (error: unknown) => warn('response cache: Redis is unavailable; answering without the cache', error));
+    created.on('ready', () => {
+      if (lastWarning !== 0) logger.info('response cache: Redis is back');
+      lastWarning = 0;
+    });
+    // Not awaited: the router starts and answers without the cache until Redis is reachable.
+    created.connect().catch((error: unknown) => warn('response cache: cannot connect to Redis', error));
+    return created;
+  };
+
+  let client = connect();
+  let closed = false;
+  let failuresInARow = 0;
+  let pausedUntil = 0;
+
+  const failed = (what: string, error: unknown) => {
+    warn(`response cache: Redis ${what} failed; answering without the cache`, error);
+    // Commands the dropped connection rejects arrive during the pause: already counted.
+    if (Date.now() < pausedUntil) return;
+    failuresInARow += 1;
+    if (failuresInARow < failuresToPause) return;
+    failuresInARow = 0;
+    pausedUntil = Date.now() + pauseMs;
+    const dropped = client;
+    // Rejects whatever still waits on the old connection, so nothing piles up behind a silent Redis.
+    dropped.destroy();
+    setTimeout(() => {
+      if (!closed && client === dropped) client = connect();
+    }, pauseMs).unref();
+  };
+
+  /** Runs a command unless Redis is away or paused; gives up after `timeoutMs`. Resolves undefined on failure. */
+  async function attempt<T>(what: string, command: (redis: Client) => Promise<T>): Promise<T | undefined> {
+    if (closed || Date.now() < pausedUntil || !client.isReady) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        warn(`response cache: Redis ${what} took over ${timeoutMs} ms; answering without the cache`, new Error('timeout'));
-        resolve(undefined);
-      }, timeoutMs);
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
     try {
-      return await Promise.race([command(), timeout]);
+      const outcome = await Promise.race([command(client), timeout]);
+      if (outcome === 'timeout') {
+        failed(what, new Error(`no answer within ${timeoutMs} ms`));
+        return undefined;
+      }
+      failuresInARow = 0;
+      return outcome;
     } catch (error) {
-      warn(`response cache: Redis ${what} failed; answering without the cache`, error);
+      failed(what, error);
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -79,23 +120,44 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
 
   return {
     async get(key) {
-      const value = await attempt('GET', () => client.get(keyPrefix + key));
-      return value ?? undefined;
+      const value = await attempt('GET', (redis) => redis.get(keyPrefix + key));
+      if (value === undefined || value === null) return undefined;
+      // What the response cache wrote is `{"data":…}`: anything else under our prefix (another program's
+      // value, a truncated one) is a miss, not a request that fails on parsing it.
+      if (!value.startsWith('{"data":') || !value.endsWith('}')) {
+        warn('response cache: ignoring a value in Redis that the router did not write', new Error(`key ${keyPrefix}${key}`));
+        return undefined;
+      }
+      return value;
     },
     async set(key, value, setOptions?: KeyValueCacheSetOptions) {
       const ttl = setOptions?.ttl;
       // No time to live means "until evicted"; the response cache always gives one (the answer's max-age).
-      await attempt('SET', () =>
-        ttl ? client.set(keyPrefix + key, value, { expiration: { type: 'EX', value: Math.max(1, Math.round(ttl)) } }) : client.set(keyPrefix + key, value),
+      await attempt('SET', (redis) =>
+        ttl ? redis.set(keyPrefix + key, value, { expiration: { type: 'EX', value: Math.max(1, Math.round(ttl)) } }) : redis.set(keyPrefix + key, value),
       );
     },
     async delete(key) {
-      return (await attempt('DEL', () => client.del(keyPrefix + key))) === 1;
+      return (await attempt('DEL', (redis) => redis.del(keyPrefix + key))) === 1;
     },
-    isConnected: () => client.isReady,
+    isConnected: () => !closed && Date.now() >= pausedUntil && client.isReady,
     async close() {
-      if (client.isOpen) await client.close();
-      else client.destroy();
+      closed = true;
+      const closing = client;
+      if (!closing.isOpen) {
+        closing.destroy();
+        return;
+      }
+      // A polite QUIT, unless Redis does not answer it in time: then the socket is simply closed.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        closing.close().then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), Math.max(timeoutMs, 500));
+        }),
+      ]).catch(() => true);
+      clearTimeout(timer);
+      if (gaveUp) closing.destroy();
     },
   };
 }

@@ -40,31 +40,35 @@ export interface ResponseCache {
  * Private answers are never stored, so no identity ever reads another's data; mutations are never cached.
  *
  * Kept in memory (bounded, least recently used goes first) or, with `REDIS_URL`, in Redis. A request with
- * `Cache-Control: no-cache` is answered fresh (and refreshes the entry), as is one asking for its query plan.
+ * `Cache-Control: no-cache` is answered fresh (and refreshes the entry), as is one asking for its query plan
+ * where the router exposes plans. In `/metrics`, `graphql_response_cache_total` counts queries by `result`:
+ * `hit`, `bypass` (asked fresh) and `miss` (everything else, uncacheable answers included).
  */
-export function createResponseCache(config: ResponseCacheConfig, logger: Logger, metrics?: Metrics): ResponseCache {
+export function createResponseCache(config: ResponseCacheConfig, logger: Logger, options: { metrics?: Metrics; exposeQueryPlan: boolean }): ResponseCache {
+  const { metrics, exposeQueryPlan } = options;
   const redis = config.redisUrl
     ? createRedisCache({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, timeoutMs: config.redisTimeoutMs, logger })
     : undefined;
   const store: KeyValueCache<string> = redis ?? new InMemoryLRUCache<string>({ maxSize: config.maxBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation });
   let supergraph = '';
-  const wantsFresh = (headers: { get(name: string): string | undefined } | undefined) =>
-    /\bno-cache\b/i.test(headers?.get('cache-control') ?? '') || headers?.get('apollo-query-plan-experimental') !== undefined;
+  // An answer carrying its query plan (only when the router exposes plans) is not the plain answer.
+  const wantsPlan = (headers: { get(name: string): string | undefined } | undefined) => exposeQueryPlan && headers?.get('apollo-query-plan-experimental') !== undefined;
+  const wantsFresh = (headers: { get(name: string): string | undefined } | undefined) => /\bno-cache\b/i.test(headers?.get('cache-control') ?? '') || wantsPlan(headers);
   const cache = responseCachePlugin<RouterContext>({
     cache: store,
     // Only public answers are stored (a private one depends on who asks), and they are the same for anyone.
     sessionId: async () => null,
     extraCacheKeyData: async () => supergraph,
     shouldReadFromCache: async ({ request }) => !wantsFresh(request.http?.headers),
-    // An answer carrying its query plan is not the plain answer.
-    shouldWriteToCache: async ({ request }) => request.http?.headers.get('apollo-query-plan-experimental') === undefined,
+    shouldWriteToCache: async ({ request }) => !wantsPlan(request.http?.headers),
   });
   const counting: ApolloServerPlugin<RouterContext> = {
     async requestDidStart() {
       return {
-        async willSendResponse({ operation, metrics: requestMetrics }) {
+        async willSendResponse({ operation, request, metrics: requestMetrics }) {
           if (operation?.operation !== 'query') return;
-          metrics?.responseCache.inc({ result: requestMetrics.responseCacheHit ? 'hit' : 'miss' });
+          const result = requestMetrics.responseCacheHit ? 'hit' : wantsFresh(request.http?.headers) ? 'bypass' : 'miss';
+          metrics?.responseCache.inc({ result });
         },
       };
     },

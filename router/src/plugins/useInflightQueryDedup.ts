@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { CacheHint } from '@apollo/cache-control-types';
 import type { FormattedExecutionResult } from 'graphql';
 import type { RouterContext } from '../context';
 
@@ -16,15 +17,24 @@ const maxWaitMs = 30_000;
  * sent: it is not a cache. A request that waited gets a shallow copy: what later plugins set on one
  * answer (its `errors` or `extensions`) stays its own, while the `data` tree, which nothing after
  * execution changes in place, is shared rather than cloned (a deep clone per waiting request was 7% of
- * the router's CPU under load, 24% with large answers). `DEDUPE_INBOUND_QUERIES=false` turns it off.
+ * the router's CPU under load, 24% with large answers). A waiting request also takes the answer's
+ * cache policy, so it tells its client the same `Cache-Control` as the first one. `DEDUPE_INBOUND_QUERIES=false`
+ * turns it off.
  */
+
+/** What the first request hands to those that waited for it. */
+interface SharedAnswer {
+  result: FormattedExecutionResult;
+  /** The answer's cache policy when it may be cached at all, else null. */
+  policy: Required<CacheHint> | null;
+}
 export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
-  const inflight = new Map<string, Promise<FormattedExecutionResult | null>>();
+  const inflight = new Map<string, Promise<SharedAnswer | null>>();
   return {
     async requestDidStart() {
-      let leader: { key: string; settle: (result: FormattedExecutionResult | null) => void } | undefined;
+      let leader: { key: string; settle: (answer: SharedAnswer | null) => void } | undefined;
       return {
-        async responseForOperation({ operation, request, contextValue }) {
+        async responseForOperation({ operation, request, contextValue, overallCachePolicy }) {
           if (operation.operation !== 'query') return null;
           const key = JSON.stringify([
             contextValue.viewer.userId,
@@ -38,20 +48,23 @@ export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
           const pending = inflight.get(key);
           if (pending) {
             const result = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), maxWaitMs).unref())]);
-            if (result) return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result } } };
+            if (result) {
+              if (result.policy) overallCachePolicy.restrict(result.policy);
+              return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result.result } } };
+            }
             // The first request never answered (or failed without an answer): forget it, run this one.
             if (inflight.get(key) === pending) inflight.delete(key);
             return null;
           }
-          let settle: (result: FormattedExecutionResult | null) => void = () => {};
+          let settle: (answer: SharedAnswer | null) => void = () => {};
           inflight.set(key, new Promise((resolve) => (settle = resolve)));
           leader = { key, settle };
           return null;
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, overallCachePolicy }) {
           if (!leader) return;
           inflight.delete(leader.key);
-          leader.settle(response.body.kind === 'single' ? { ...response.body.singleResult } : null);
+          leader.settle(response.body.kind === 'single' ? { result: { ...response.body.singleResult }, policy: overallCachePolicy.policyIfCacheable() } : null);
         },
       };
     },

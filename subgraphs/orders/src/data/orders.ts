@@ -86,9 +86,9 @@ export function findOrdersOfUsers(
 }
 
 /**
- * How many orders a multi-user batch asks for in its first round trip: enough for 500 users' whole
- * histories on the demo data (about 7,900). The reply is still capped at 16 MiB by the server; past
- * that the driver fetches the rest with `getMore`.
+ * How many orders a multi-user batch asks for in its first round trip: all of them, in practice (the
+ * default of 101 would make a batch of 50 users a handful of round trips). The server still caps one
+ * reply at 16 MiB; past that the driver fetches the rest with `getMore`.
  */
 export const firstBatchSize = 100_000;
 
