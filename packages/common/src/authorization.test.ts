@@ -33,6 +33,10 @@ describe('applyPolicies and cache hints', () => {
     expect(owner.result.data).toEqual({ account: { name: 'Ann', secret: 's3cret' } });
     expect(owner.cacheControl).toBe('max-age=60, private');
 
+    const admin = await ask('{ account { name secret } }', { userId: 'x9', roles: ['admin'] });
+    expect(admin.result.data).toEqual({ account: { name: 'Ann', secret: 's3cret' } });
+    expect(admin.cacheControl).toBe('max-age=60, private');
+
     const stranger = await ask('{ account { name secret } }', { userId: 'b2', roles: [] });
     expect(stranger.result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(stranger.cacheControl).toBe('no-store');

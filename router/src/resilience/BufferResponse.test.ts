@@ -24,6 +24,11 @@ describe('BufferResponse', () => {
     expect(new TextDecoder().decode(await copies[1]!.arrayBuffer())).toBe('{"data":{"ok":true}}');
   });
 
+  it('drops a leading byte order mark, as the Fetch API does', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"data":null}')]);
+    expect(await new BufferResponse(body, 200, 'OK', []).json()).toEqual({ data: null });
+  });
+
   it('is not ok outside 2xx, and reads an absent body as empty', async () => {
     const response = new BufferResponse(null, 503, 'Service Unavailable', []);
     expect(response.ok).toBe(false);

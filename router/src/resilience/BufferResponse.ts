@@ -69,10 +69,10 @@ export class BufferResponse implements FetcherResponse {
   }
 
   async text(): Promise<string> {
-    return this.consume().toString('utf8');
+    return utf8(this.consume());
   }
   async json(): Promise<unknown> {
-    return JSON.parse(this.consume().toString('utf8')) as unknown;
+    return JSON.parse(utf8(this.consume())) as unknown;
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = this.consume();
@@ -89,4 +89,10 @@ export class BufferResponse implements FetcherResponse {
     this.used = true;
     return this.body ?? Buffer.alloc(0);
   }
+}
+
+/** Decodes UTF-8 as the Fetch API does: a leading byte order mark is dropped. */
+function utf8(bytes: Buffer): string {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return (bom ? bytes.subarray(3) : bytes).toString('utf8');
 }

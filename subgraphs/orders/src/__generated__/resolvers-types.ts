@@ -155,10 +155,10 @@ export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
   /**
-   * The user's orders, newest first. `first` is 1 to `MAX_PAGE_SIZE` (100 unless configured; default 10);
-   * `after` is the `endCursor` of the previous page; `status` keeps only orders in that status. Visible
-   * only to the user and to admins: anyone else gets null and a `FORBIDDEN` error on this field
-   * (`UNAUTHENTICATED` when anonymous).
+   * The user's orders, newest first. `first` is 1 to the server's page maximum (100 unless its operator
+   * set `MAX_PAGE_SIZE`; default 10); `after` is the `endCursor` of the previous page; `status` keeps only
+   * orders in that status. Visible only to the user and to admins: anyone else gets null and a `FORBIDDEN`
+   * error on this field (`UNAUTHENTICATED` when anonymous).
    */
   orders?: Maybe<OrderConnection>;
 };

@@ -66,8 +66,8 @@ export type Query = {
    */
   user?: Maybe<User>;
   /**
-   * Users in creation order. `first` is 1 to `MAX_PAGE_SIZE` (100 unless configured; default 20); `after` is
-   * the `endCursor` of the previous page.
+   * Users in creation order. `first` is 1 to the server's page maximum (100 unless its operator set
+   * `MAX_PAGE_SIZE`; default 20); `after` is the `endCursor` of the previous page.
    */
   users: UserConnection;
 };
