@@ -381,7 +381,7 @@ function goalRatios(report: Pick<BenchReport, 'results' | 'core' | 'databaseBoun
     // the main run's first measurement begins on a router that has not yet answered anything.
     ...(report.soak
       ? {
-          'router memory in the soak: heap left after full collections, last third / middle (goal <= 1.05)': report.soak.summary.liveFlatness,
+          'router memory in the soak: lowest heap left after a full collection, last third / middle (goal <= 1.05)': report.soak.summary.liveFlatness,
           'router memory in the soak: median resident set, last third / middle': report.soak.summary.flatness,
         }
       : { 'router memory: RSS after its last measurement / before its first (goal ~1)': ratio(routerMemory?.lastMiB, routerMemory?.firstMiB) }),
