@@ -49,7 +49,7 @@ export interface SoakResult {
     /**
      * Median resident set over the last third / over the middle third. The first third is left out: it
      * holds the start-up, the JIT and the caches filling, which a bounded cache does too. The resident set
-     * follows V8's pacing: with room to spare (and a 2 GiB heap limit is plenty here) V8 lets garbage pile
+     * follows V8's pacing: with room to spare (Node 20 allows 4 GiB of heap here) V8 lets garbage pile
      * up to a few hundred MiB between full collections, so this ratio swings with where those fall.
      */
     flatness: number;
