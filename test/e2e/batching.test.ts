@@ -87,3 +87,21 @@ it('asks for a user\'s orders twice with different filters in two commands, one 
   expect(new Set(user.paid.nodes.map((n) => n.status))).toEqual(new Set(['PAID']));
   expect(new Set(user.shipped.nodes.map((n) => n.status))).toEqual(new Set(['SHIPPED']));
 });
+
+describe('a batch whose users have thousands of orders', () => {
+  let large: Stack;
+  beforeAll(async () => {
+    large = await startStack({ seed: { users: 60, orders: 6000 } });
+  });
+  afterAll(() => large?.stop());
+
+  it('reads them in one command and one round trip (no getMore), however many there are', async () => {
+    large.ordersCommands.clear();
+    const { body } = await postGraphQL(large.routerUrl, `{ users(first: 60) { nodes { orders(first: 1) { nodes { id } } } } }`);
+    expect(body.errors).toBeUndefined();
+    // A multi-user batch reads the users' whole histories (FerretDB cannot cut each user's list on the
+    // server): here more than the 101 documents of a default first batch, and more than 5,000.
+    expect(large.ordersCommands.commands.map((c) => c.command)).toEqual(['find']);
+    expect(large.ordersCommands.documentsReturned).toBeGreaterThan(5000);
+  });
+});
