@@ -54,18 +54,22 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin with the methods and headers a GraphQL client sends', async () => {
     const response = await fetch(stack.routerUrl, {
       method: 'OPTIONS',
-      headers: { origin: 'http://app.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, cache-control' },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://app.test');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(response.headers.get('access-control-allow-headers')).toContain('cache-control');
   });
 
   it('lets an allowed origin read the answer, and gives another origin no CORS headers', async () => {
     const post = (origin: string) =>
       fetch(stack.routerUrl, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
-    expect((await post('http://other.test')).headers.get('access-control-allow-origin')).toBe('http://other.test');
+    const allowed = await post('http://other.test');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://other.test');
+    // The request id, and the age of an answer from the response cache, are readable by the page.
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('x-request-id, age');
     const refused = await post('http://evil.test');
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     expect(refused.headers.get('vary')).toContain('Origin');

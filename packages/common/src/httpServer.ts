@@ -78,6 +78,8 @@ const corsAllowedHeaders = [
   'apollo-query-plan-experimental',
   'apollo-query-plan-experimental-format',
   'x-request-id',
+  // `no-cache` asks the router for a fresh answer instead of one from its response cache.
+  'cache-control',
 ].join(', ');
 
 /** The path GraphQL is served at, on every service. */
@@ -251,7 +253,8 @@ export class GraphQLService<TContext extends BaseContext> {
     res.setHeader('vary', 'Origin');
     if (origin && (allowed.includes('*') || allowed.includes(origin))) {
       res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-expose-headers', 'x-request-id');
+      // `Age` says an answer came from the router's response cache (`Cache-Control` is readable anyway).
+      res.setHeader('access-control-expose-headers', 'x-request-id, age');
     }
     if (req.method !== 'OPTIONS') return false;
     if (res.hasHeader('access-control-allow-origin')) {
