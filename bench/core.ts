@@ -15,6 +15,7 @@
 import { encodeCursor } from '@fedstack/common';
 import { startDelayProxy } from '../test/support/delayProxy';
 import { benchMaxPageSize, type BenchStack } from './lib/BenchStack';
+import { medianMs } from './lib/medianMs';
 import { benchData } from './lib/scenarios';
 import { startTarget } from './lib/startTarget';
 
@@ -49,18 +50,6 @@ async function post(url: string, authorization: string, query: string, variables
   return body;
 }
 
-async function median(runs: number, send: () => Promise<unknown>): Promise<number> {
-  await send();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await send();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return Math.round(times[Math.floor(runs / 2)]! * 10) / 10;
-}
-
 /** Starts our router behind delay proxies, measures the four latencies, and stops it. */
 export async function measureParallelism(stack: BenchStack, options: { delayMs: number; runs: number }): Promise<ParallelismResult> {
   const usersProxy = await startDelayProxy(stack.users.url, options.delayMs);
@@ -71,10 +60,10 @@ export async function measureParallelism(stack: BenchStack, options: { delayMs: 
     const data = benchData(stack.seed);
     const id = data.userIds[Math.min(3, data.userIds.length - 1)]!;
     const send = (query: string, variables: Record<string, unknown> = { id }) => () => post(router.url, stack.authorization, query, variables);
-    const usersOnlyMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { name } }'));
-    const ordersOnlyMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { orders(first: 5) { nodes { id total } } } }'));
-    const userWithOrdersParallelMs = await median(options.runs, send('query($id: ID!) { user(id: $id) { name orders(first: 5) { nodes { id total } } } }'));
-    const orderWithUserSequenceMs = await median(options.runs, send('query($id: ID!) { order(id: $id) { total user { name } } }', { id: data.orderIds[0] }));
+    const usersOnlyMs = await medianMs(options.runs, send('query($id: ID!) { user(id: $id) { name } }'));
+    const ordersOnlyMs = await medianMs(options.runs, send('query($id: ID!) { user(id: $id) { orders(first: 5) { nodes { id total } } } }'));
+    const userWithOrdersParallelMs = await medianMs(options.runs, send('query($id: ID!) { user(id: $id) { name orders(first: 5) { nodes { id total } } } }'));
+    const orderWithUserSequenceMs = await medianMs(options.runs, send('query($id: ID!) { order(id: $id) { total user { name } } }', { id: data.orderIds[0] }));
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
       injectedDelayMs: options.delayMs,

@@ -15,6 +15,7 @@ import { findOrdersByIds, findOrdersOfUsers, ordersCollection } from '../subgrap
 import { findUsersByIds, usersCollection } from '../subgraphs/users/src/data/users';
 import { seedDemoData, type SeedOptions } from '../scripts/lib/seed';
 import { startBenchDatabase } from './lib/BenchStack';
+import { medianMs } from './lib/medianMs';
 import { benchData } from './lib/scenarios';
 
 const sizes: SeedOptions[] = [
@@ -26,20 +27,13 @@ const sizes: SeedOptions[] = [
 
 /** Median milliseconds of `send`, one at a time, and milliseconds per command with eight in flight. */
 async function time(runs: number, send: () => Promise<unknown>): Promise<{ serialMs: number; concurrentMs: number }> {
-  await send();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await send();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
+  const serialMs = await medianMs(runs, send);
   const started = performance.now();
   await Promise.all(Array.from({ length: 8 }, async () => {
     for (let i = 0; i < Math.ceil(runs / 2); i++) await send();
   }));
   const concurrentMs = (performance.now() - started) / (8 * Math.ceil(runs / 2));
-  return { serialMs: Math.round(times[Math.floor(runs / 2)]! * 10) / 10, concurrentMs: Math.round(concurrentMs * 10) / 10 };
+  return { serialMs, concurrentMs: Math.round(concurrentMs * 10) / 10 };
 }
 
 async function main(): Promise<void> {
