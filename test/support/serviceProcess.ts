@@ -114,10 +114,11 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
 }
 
 /**
- * Polls `GET /health/ready` on `baseUrl` (e.g. `http://127.0.0.1:4002`) until it answers 200. Fails at
- * once, with the output, if the process exits first, and after `timeoutMs` otherwise.
+ * Polls `GET /health/ready` (or `/health/live`, for a service whose dependencies are not running) on
+ * `baseUrl` (e.g. `http://127.0.0.1:4002`) until it answers 200. Fails at once, with the output, if the
+ * process exits first, and after `timeoutMs` otherwise.
  */
-export async function waitUntilReady(service: ServiceProcess, baseUrl: string, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilReady(service: ServiceProcess, baseUrl: string, timeoutMs = 30_000, check: 'ready' | 'live' = 'ready'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let ended: ProcessExit | undefined;
   void service.exited.then((exit) => {
@@ -126,11 +127,11 @@ export async function waitUntilReady(service: ServiceProcess, baseUrl: string, t
   for (;;) {
     if (ended) throw new Error(`the service exited (${ended.signal ?? ended.code}) before it was ready; its output:\n${service.output()}`);
     try {
-      if ((await fetch(`${baseUrl}/health/ready`)).ok) return;
+      if ((await fetch(`${baseUrl}/health/${check}`)).ok) return;
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`not ready at ${baseUrl}/health/ready within ${timeoutMs} ms; its output:\n${service.output()}`);
+    if (Date.now() > deadline) throw new Error(`not ${check} at ${baseUrl}/health/${check} within ${timeoutMs} ms; its output:\n${service.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

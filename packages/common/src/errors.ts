@@ -177,6 +177,12 @@ export function useErrorReporting(logger: Logger): ApolloServerPlugin<BaseContex
   // The request's own logger carries its request id and trace id; the service's is the fallback.
   const loggerOf = (context: unknown) => (context as { logger?: Logger } | undefined)?.logger ?? logger;
   return {
+    // A plugin hook that throws ends the request in a 500 that no other hook sees (Apollo Server logs
+    // it without the request id): log it here with the request's logger, so the log line carries the
+    // same request id as the answer (GraphQLService puts it there).
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      loggerOf(requestContext.contextValue).error('unexpected error processing the request', error);
+    },
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {

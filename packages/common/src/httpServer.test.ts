@@ -1,28 +1,86 @@
 import { request } from 'node:http';
-import { ApolloServer } from '@apollo/server';
-import { GraphQLService } from './httpServer';
-import { createLogger } from './logger';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { useErrorReporting } from './errors';
+import { GraphQLService, type RequestScope } from './httpServer';
+import { createLogger, type Logger } from './logger';
 
 const typeDefs = `type Query { slow(ms: Int!): String! fast: String! }`;
+/** Resolves once a `slow` resolver has started: the request is in flight, whatever the machine's load. */
+let slowStarted: Promise<void>;
+let markSlowStarted: () => void = () => {};
+let slowFinished = false;
 const resolvers = {
   Query: {
     slow: async (_: unknown, { ms }: { ms: number }) => {
+      markSlowStarted();
       await new Promise((resolve) => setTimeout(resolve, ms));
+      slowFinished = true;
       return 'done';
     },
     fast: () => 'ok',
   },
 };
+beforeEach(() => {
+  slowFinished = false;
+  slowStarted = new Promise((resolve) => (markSlowStarted = resolve));
+});
 
-function createService(shutdownGraceMs?: number) {
-  return new GraphQLService({
+function createService(shutdownGraceMs?: number, options: { maxBodyBytes?: number; plugins?: ApolloServerPlugin<{ logger: Logger }>[]; logger?: Logger } = {}) {
+  return new GraphQLService<{ logger: Logger }>({
     name: 'test',
-    apollo: new ApolloServer({ typeDefs, resolvers, stopOnTerminationSignals: false }),
-    context: async () => ({}),
+    apollo: new ApolloServer<{ logger: Logger }>({ typeDefs, resolvers, stopOnTerminationSignals: false, plugins: options.plugins, logger: options.logger ?? createLogger('test', 'silent') }),
+    context: async (_request, scope: RequestScope) => ({ logger: scope.logger }),
     host: '127.0.0.1',
     port: 0,
-    logger: createLogger('test', 'silent'),
+    logger: options.logger ?? createLogger('test', 'silent'),
     shutdownGraceMs,
+    maxBodyBytes: options.maxBodyBytes,
+  });
+}
+
+/** A logger that keeps each line with the bindings of the logger that wrote it. */
+function recordingLogger(lines: Array<{ bindings: Record<string, unknown>; text: string }>, bindings: Record<string, unknown> = {}): Logger {
+  const write = (...message: unknown[]) => lines.push({ bindings, text: message.map((part) => (part instanceof Error ? part.message : String(part))).join(' ') });
+  return { debug: write, info: write, warn: write, error: write, child: (more) => recordingLogger(lines, { ...bindings, ...more }) };
+}
+
+/** Sends `size` bytes with Node's `http` client after asking first (`Expect: 100-continue`); `continued` tells whether the server said go on. */
+function httpBody(url: string, size: number, headers: Record<string, string> = {}): Promise<{ status: number; code: unknown; continued?: boolean } | { error: string }> {
+  const asks = headers.expect === '100-continue';
+  return new Promise((resolve) => {
+    let continued = false;
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(size), ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => {
+        const code = (JSON.parse(body) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
+        resolve({ status: res.statusCode ?? 0, code, ...(asks ? { continued } : {}) });
+        req.destroy();
+      });
+    });
+    req.on('error', (error) => resolve({ error: error.message }));
+    const send = () => {
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+          sent += part.length;
+          if (!req.write(part)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    };
+    if (asks) {
+      req.on('continue', () => {
+        continued = true;
+        send();
+      });
+      req.flushHeaders();
+    } else {
+      send();
+    }
   });
 }
 
@@ -54,27 +112,27 @@ describe('GraphQLService', () => {
     const service = createService();
     const url = await service.start();
     const inFlight = post(url, '{ slow(ms: 400) }');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
+    await slowStarted;
     await service.stop();
+    // stop() resolved only after the request in flight had finished.
+    expect(slowFinished).toBe(true);
     const answer = await inFlight;
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ data: { slow: 'done' } });
     expect(answer.connection).toBe('close');
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('closes a request that outlives the grace period, and still stops', async () => {
     const service = createService(200);
     const url = await service.start();
-    const hung = post(url, '{ slow(ms: 5000) }').then(
+    const hung = post(url, '{ slow(ms: 60000) }').then(
       () => 'answered',
       (error: Error) => error.message,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
+    await slowStarted;
     await service.stop();
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Stopped while the request's resolver was still running: its connection was closed, not awaited.
+    expect(slowFinished).toBe(false);
     expect(await hung).toMatch(/socket hang up|ECONNRESET/);
   });
 
@@ -101,5 +159,66 @@ describe('GraphQLService', () => {
     });
     expect(status).toBe(413);
     await service.stop();
+  });
+
+  describe('a body over the limit', () => {
+    const limit = 1024 * 1024;
+    let service: ReturnType<typeof createService>;
+    let url: string;
+    beforeAll(async () => {
+      service = createService(undefined, { maxBodyBytes: limit });
+      url = await service.start();
+    });
+    afterAll(() => service.stop());
+
+    it('answers 413 before the body is sent to a client that asks first (Expect: 100-continue)', async () => {
+      expect(await httpBody(url, 12 * 1024 * 1024, { expect: '100-continue' })).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE', continued: false });
+    });
+
+    it('lets a client that asks first send a body within the limit', async () => {
+      const answer = await new Promise<{ status: number; body: string; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const body = JSON.stringify({ query: '{ fast }' });
+        const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), expect: '100-continue' } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, continued }));
+        });
+        req.on('error', reject);
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.flushHeaders();
+      });
+      expect(answer).toEqual({ status: 200, body: JSON.stringify({ data: { fast: 'ok' } }) + '\n', continued: true });
+    });
+
+    it('still serves requests afterwards', async () => {
+      expect(JSON.parse((await post(url, '{ fast }')).body)).toEqual({ data: { fast: 'ok' } });
+    });
+  });
+
+  it('puts the request id on a 500 from a failing plugin, and on its log line', async () => {
+    const lines: Array<{ bindings: Record<string, unknown>; text: string }> = [];
+    const logger = recordingLogger(lines);
+    const failing: ApolloServerPlugin<{ logger: Logger }> = {
+      async requestDidStart() {
+        return {
+          async responseForOperation() {
+            throw new Error('a plugin bug');
+          },
+        };
+      },
+    };
+    const service = createService(undefined, { plugins: [failing, useErrorReporting(logger)], logger });
+    const url = await service.start();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'report-42' }, body: JSON.stringify({ query: '{ fast }' }) });
+    await service.stop();
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-request-id')).toBe('report-42');
+    const body = (await response.json()) as { errors: Array<{ extensions: Record<string, unknown> }> };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: 'report-42' });
+    expect(lines.filter((line) => line.bindings.requestId === 'report-42' && line.text.includes('a plugin bug'))).toHaveLength(1);
   });
 });

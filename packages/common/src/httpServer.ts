@@ -82,6 +82,16 @@ const corsAllowedHeaders = [
   'cache-control',
 ].join(', ');
 
+/**
+ * How much of a refused (too large) body is still read and thrown away, and for how long, before the
+ * connection is closed. Closing a socket while the client is still uploading makes the kernel answer
+ * with a reset, and most clients (Node's `fetch` and `http` among them) then report `ECONNRESET`
+ * instead of the 413 that was already sent. Reading the rest first lets every client see the 413; the
+ * bounds keep a client from holding the connection open with an endless or very slow body.
+ */
+const discardBodyLimitBytes = 64 * 1024 * 1024;
+const discardBodyTimeoutMs = 10_000;
+
 /** The path GraphQL is served at, on every service. */
 export const graphqlPath = '/graphql';
 
@@ -121,12 +131,27 @@ export class GraphQLService<TContext extends BaseContext> {
     if (this.stateValue !== 'initialized') throw new Error(`${this.options.name} cannot start from state ${this.stateValue}`);
     this.stateValue = 'starting';
     await this.options.apollo.start();
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.options.logger.error('unhandled error while serving a request', error);
-        if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error'));
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      const requestId = acceptRequestId(req.headers['x-request-id']) ?? randomUUID();
+      res.setHeader('x-request-id', requestId);
+      this.handle(req, res, requestId).catch((error: unknown) => {
+        this.options.logger.child({ requestId }).error('unhandled error while serving a request', error);
+        if (!res.headersSent) sendJson(res, 500, errorBody(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error', { requestId }));
         else res.end();
       });
+    };
+    const server = createServer(onRequest);
+    // A client that asks before uploading (`Expect: 100-continue`, as curl does for large bodies) is
+    // told 413 before it sends a body that would be refused; any other is let go on.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (declaredLength(req) > this.maxBodyBytes) {
+        res.setHeader('x-request-id', acceptRequestId(req.headers['x-request-id']) ?? randomUUID());
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, this.payloadTooLarge());
+        return;
+      }
+      res.writeContinue();
+      onRequest(req, res);
     });
     server.keepAliveTimeout = 65_000;
     this.server = server;
@@ -168,10 +193,8 @@ export class GraphQLService<TContext extends BaseContext> {
     this.stateValue = 'stopped';
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const requestId = acceptRequestId(req.headers['x-request-id']) ?? randomUUID();
-    res.setHeader('x-request-id', requestId);
     if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
@@ -203,13 +226,7 @@ export class GraphQLService<TContext extends BaseContext> {
     }
     let body: unknown;
     const raw = req.method === 'POST' ? await readBody(req, this.maxBodyBytes) : '';
-    if (raw === undefined) {
-      // Not worth reading the rest of a body that is refused anyway: answer, then close the connection.
-      res.setHeader('connection', 'close');
-      sendJson(res, 413, errorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${this.maxBodyBytes} bytes.`));
-      res.once('finish', () => req.destroy());
-      return;
-    }
+    if (raw === undefined) return refuseBody(req, res, this.payloadTooLarge());
     const check = this.options.verifyRequest?.(req, raw, url);
     if (check && !check.ok) {
       scope.logger.warn(`refused a ${req.method} ${url.pathname} request: ${check.reason}`);
@@ -236,11 +253,17 @@ export class GraphQLService<TContext extends BaseContext> {
     if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      // Apollo Server answers an error thrown outside execution (a plugin's, say) with a 500 that no
+      // plugin sees: the request id goes on it here, so the client's report matches the log line.
+      res.end(res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
+  }
+
+  private payloadTooLarge() {
+    return errorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${this.maxBodyBytes} bytes.`);
   }
 
   /**
@@ -282,7 +305,7 @@ export function acceptRequestId(value: string | string[] | undefined): string | 
  * received), without reading the rest: the caller answers 413 and closes the connection.
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve(undefined);
+  if (declaredLength(req) > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -315,8 +338,61 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
-function errorBody(code: ErrorCode, message: string) {
-  return { errors: [{ message, extensions: { code } }] };
+/** The body length a request declares (`Content-Length`), or 0 when it declares none. */
+function declaredLength(req: IncomingMessage): number {
+  return Number(req.headers['content-length'] ?? 0) || 0;
+}
+
+/**
+ * Answers 413 to a request whose body is too large, in a way every client receives: the whole answer
+ * (with its length) is written at once, the rest of the body is read and dropped, and only then is the
+ * answer ended and the connection closed. A body declared larger than the discard bound, or one that
+ * goes past it or takes too long, gets the connection closed at once.
+ */
+function refuseBody(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  if (req.readableEnded || declaredLength(req) > discardBodyLimitBytes) {
+    res.end(text);
+    if (!req.readableEnded) res.once('finish', () => req.destroy());
+    return;
+  }
+  res.write(text);
+  let discarded = 0;
+  const giveUp = () => {
+    clearTimeout(timer);
+    req.destroy();
+  };
+  const timer = setTimeout(giveUp, discardBodyTimeoutMs);
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > discardBodyLimitBytes) giveUp();
+  });
+  req.once('end', () => {
+    clearTimeout(timer);
+    res.end();
+  });
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
+/** Adds `requestId` to each `INTERNAL_SERVER_ERROR` of a JSON error answer; anything else is left as it is. */
+function withRequestId(text: string, requestId: string): string {
+  let parsed: { errors?: Array<{ extensions?: Record<string, unknown> }> };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    return text;
+  }
+  if (!Array.isArray(parsed.errors)) return text;
+  for (const error of parsed.errors) {
+    if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) error.extensions.requestId = requestId;
+  }
+  return JSON.stringify(parsed);
+}
+
+function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  return { errors: [{ message, extensions: { ...extensions, code } }] };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
