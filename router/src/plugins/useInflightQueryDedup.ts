@@ -35,7 +35,7 @@ export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
       let leader: { key: string; settle: (answer: SharedAnswer | null) => void } | undefined;
       return {
         async responseForOperation({ operation, request, contextValue, overallCachePolicy }) {
-          if (operation.operation !== 'query') return null;
+          if (operation?.operation !== 'query') return null;
           const key = JSON.stringify([
             contextValue.viewer.userId,
             contextValue.viewer.roles,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode, requestError } from '@fedstack/common';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
 import { analyzeOperation } from '../limits/analyzeOperation';
 
 /** The limits an operation must stay within; each has a safe default in config.ts. */
@@ -15,17 +15,33 @@ export interface OperationLimits {
 }
 
 /**
+ * Apollo Server's answer when the document has no operation to run: several and no `operationName`,
+ * or an `operationName` that names none of them. Thrown here, before anything reads the operation, it
+ * is a 400 with Apollo Server's own code, as stock Apollo Server answers.
+ */
+function unresolvedOperation(operations: number, operationName: string | undefined): GraphQLError {
+  const message =
+    operationName === undefined
+      ? operations > 1
+        ? 'Must provide operation name if query contains multiple operations.'
+        : 'Must provide an operation.'
+      : `Unknown operation named "${operationName}".`;
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+}
+
+/**
  * Refuses, before any subgraph is called, an operation that nests too deep, uses too many aliases or
  * root fields, asks for too large a page, or whose estimated cost (page sizes multiplied through
  * nesting) is too high. Each refusal is HTTP 400 with its own code and the measured value, so a client
- * knows what to change. (The token limit is enforced by the parser itself: see service.ts.)
+ * knows what to change. (The token limit is enforced by the parser itself: see service.ts.) A document
+ * with no operation to run is refused here too, so no later plugin meets an undefined operation.
  */
 export function useOperationLimits(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
-          if (!operation) return;
+          if (!operation) throw unresolvedOperation(document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length, request.operationName);
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
