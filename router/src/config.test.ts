@@ -66,7 +66,7 @@ describe('secrets', () => {
 describe('the gateway', () => {
   it('refuses a SUBGRAPH_<NAME>_URL that names no subgraph, listing the ones there are', () => {
     expect(() => createGateway(loadConfig({ SUBGRAPH_USER_URL: 'http://users:4001/graphql' }), createLogger('test', 'silent'))).toThrow(
-      /SUBGRAPH_USER_URL names no subgraph in .*supergraph\.graphql; the subgraphs are: orders, users\./,
+      /SUBGRAPH_USER_URL names no subgraph in .*supergraph\.graphql; the subgraphs are: orders \(SUBGRAPH_ORDERS_\*\), users \(SUBGRAPH_USERS_\*\)\./,
     );
   });
 

@@ -47,7 +47,8 @@ export interface RouterConfig {
   pollIntervalMs: number;
   /**
    * `SUBGRAPH_<NAME>_URL` (for example `SUBGRAPH_USERS_URL`): where to reach a subgraph, instead of the
-   * URL in the supergraph or the subgraph list. Keys are subgraph names in lower case.
+   * URL in the supergraph or the subgraph list. Keys are {@link subgraphSettingKey}s: the subgraph's name
+   * in lower case with every character other than a–z and 0–9 turned into `_`.
    */
   subgraphUrls: Record<string, string>;
   /**
@@ -119,10 +120,19 @@ export function loadConfig(env: Env): RouterConfig {
   for (const name of Object.keys(env)) {
     // An empty value counts as unset, as for every other setting.
     if (!readString(env, name)) continue;
+    const misspelt = /^SUBGRAPH_(.+)_(URL|SECRET|TIMEOUT_MS)$/.exec(name);
+    if (misspelt && /[^A-Z0-9_]/.test(misspelt[1]!)) {
+      throw new ConfigError(
+        `${name}: subgraph settings are named with upper-case letters, digits and _ only (every other character of the subgraph's name becomes _): ` +
+          `set SUBGRAPH_${subgraphSettingName(misspelt[1]!)}_${misspelt[2]} instead.`,
+      );
+    }
     const match = /^SUBGRAPH_([A-Z0-9_]+?)_(URL|SECRET|TIMEOUT_MS)$/.exec(name);
-    if (match?.[2] === 'URL') subgraphUrls[match[1]!.toLowerCase()] = readUrl(env, name, '');
-    if (match?.[2] === 'TIMEOUT_MS') subgraphTimeouts[match[1]!.toLowerCase()] = readInt(env, name, 10_000, { min: 10, max: 600_000 });
-    if (match?.[2] === 'SECRET') subgraphSecrets[match[1]!.toLowerCase()] = readSecret(env, name, developmentSigningSecret(match[1]!.toLowerCase()), common.nodeEnv);
+    if (!match) continue;
+    const key = match[1]!.toLowerCase();
+    if (match[2] === 'URL') subgraphUrls[key] = readUrl(env, name, '');
+    if (match[2] === 'TIMEOUT_MS') subgraphTimeouts[key] = readInt(env, name, 10_000, { min: 10, max: 600_000 });
+    if (match[2] === 'SECRET') subgraphSecrets[key] = readSecret(env, name, developmentSigningSecret(key), common.nodeEnv);
   }
   const jwksUrl = readString(env, 'AUTH_JWKS_URL');
   if (jwksUrl !== undefined) readUrl(env, 'AUTH_JWKS_URL', jwksUrl);
@@ -187,6 +197,23 @@ export function loadConfig(env: Env): RouterConfig {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');
   }
   return config;
+}
+
+/**
+ * The part of a subgraph's setting names that stands for the subgraph: its name in upper case, with
+ * every character other than A–Z and 0–9 turned into `_`. So the subgraph `all-products` is configured
+ * by `SUBGRAPH_ALL_PRODUCTS_URL`, `_SECRET` and `_TIMEOUT_MS` (a `-` cannot stand in a shell variable's
+ * name). Two subgraphs whose names map to the same part are refused when the supergraph is read.
+ *
+ * @example subgraphSettingName('all-products') === 'ALL_PRODUCTS'
+ */
+export function subgraphSettingName(subgraphName: string): string {
+  return subgraphName.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** The key of a subgraph in {@link RouterConfig.subgraphUrls} and its siblings: its setting name in lower case. */
+export function subgraphSettingKey(subgraphName: string): string {
+  return subgraphSettingName(subgraphName).toLowerCase();
 }
 
 /** Reads an optional `redis://` or `rediss://` URL. */

@@ -7,4 +7,9 @@ export interface RouterContext {
   trace: TraceContext;
   /** Logs with the request id and trace id on every line. */
   logger: Logger;
+  /**
+   * The root fields (by response key) that a subgraph answered `null` for, filled in as the subgraphs
+   * answer; useSettledRootNulls reads it.
+   */
+  rootNulls: Set<string>;
 }

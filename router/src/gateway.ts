@@ -6,7 +6,7 @@ import type { RouterContext } from './context';
 import { createDedupingFetcher } from './resilience/createDedupingFetcher';
 import { createHttpFetcher } from './resilience/createHttpFetcher';
 import { createResilientFetcher } from './resilience/createResilientFetcher';
-import type { RouterConfig } from './config';
+import { subgraphSettingKey, subgraphSettingName, type RouterConfig } from './config';
 import { readSubgraphList } from './subgraphs';
 
 /**
@@ -33,13 +33,14 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
   const http = createHttpFetcher();
   const buildService = ({ name, url }: ServiceEndpointDefinition) => {
     const key = name.toLowerCase();
-    const target = config.subgraphUrls[key] ?? url;
+    const setting = subgraphSettingKey(name);
+    const target = config.subgraphUrls[setting] ?? url;
     if (target) endpoints.set(key, target);
     // Outermost first: identical queries in flight share one request (and its retries); each attempt of
     // the resilient fetcher is signed anew, over one keep-alive HTTP client shared by every subgraph.
     const resilient = createResilientFetcher(
       key,
-      { ...config.resilience, timeoutMs: config.subgraphTimeouts[key] ?? config.resilience.timeoutMs },
+      { ...config.resilience, timeoutMs: config.subgraphTimeouts[setting] ?? config.resilience.timeoutMs },
       createSigningFetcher(signingSecretFor(config, key), http),
       (outcome, seconds) => {
         metrics?.subgraphFetchDuration.observe({ subgraph: key, outcome }, seconds);
@@ -51,7 +52,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
   };
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
   if (config.mode === 'live') {
-    const subgraphs = readSubgraphList(config.subgraphsPath).map(({ name, url }) => ({ name, url: config.subgraphUrls[name] ?? url }));
+    const subgraphs = readSubgraphList(config.subgraphsPath).map(({ name, url }) => ({ name, url: config.subgraphUrls[subgraphSettingKey(name)] ?? url }));
     checkSubgraphSettings(config, subgraphs.map((subgraph) => subgraph.name), config.subgraphsPath);
     return {
       gateway: new ApolloGateway({
@@ -80,19 +81,33 @@ export function supergraphSubgraphNames(supergraphSdl: string): string[] {
 }
 
 /**
- * A `SUBGRAPH_<NAME>_URL` or `_SECRET` that names no subgraph is a typo (`SUBGRAPH_USER_URL`): left
- * alone, the router would quietly use the URL in the supergraph, or the development secret, and fail only
- * when a query arrives. Refuse it at start-up, and check every subgraph has a secret.
+ * A `SUBGRAPH_<NAME>_URL`, `_SECRET` or `_TIMEOUT_MS` that names no subgraph is a typo
+ * (`SUBGRAPH_USER_URL`): left alone, the router would quietly use the URL in the supergraph, or the
+ * development secret, and fail only when a query arrives. Refuse it at start-up, refuse two subgraphs
+ * whose settings would share a name (`all-products` and `all_products`), and check every subgraph has
+ * a secret.
  */
 function checkSubgraphSettings(config: RouterConfig, names: readonly string[], source: string): void {
+  const bySetting = new Map<string, string>();
+  for (const name of names) {
+    const other = bySetting.get(subgraphSettingKey(name));
+    if (other !== undefined && other !== name) {
+      throw new ConfigError(
+        `The subgraphs "${other}" and "${name}" in ${source} would both be configured by SUBGRAPH_${subgraphSettingName(name)}_*: ` +
+          'rename one of them (a subgraph setting takes the name in upper case, with every character other than A-Z and 0-9 as _).',
+      );
+    }
+    bySetting.set(subgraphSettingKey(name), name);
+  }
   const unknown = [
-    ...Object.keys(config.subgraphUrls).map((name) => ({ name, setting: 'URL' })),
-    ...Object.keys(config.subgraphSecrets).map((name) => ({ name, setting: 'SECRET' })),
-  ].filter(({ name }) => !names.includes(name));
+    ...Object.keys(config.subgraphUrls).map((key) => ({ key, setting: 'URL' })),
+    ...Object.keys(config.subgraphSecrets).map((key) => ({ key, setting: 'SECRET' })),
+    ...Object.keys(config.subgraphTimeouts).map((key) => ({ key, setting: 'TIMEOUT_MS' })),
+  ].filter(({ key }) => !bySetting.has(key));
   if (unknown.length > 0) {
     throw new ConfigError(
-      `${unknown.map(({ name, setting }) => `SUBGRAPH_${name.toUpperCase()}_${setting}`).join(', ')} names no subgraph in ${source}; ` +
-        `the subgraphs are: ${names.join(', ')}.`,
+      `${unknown.map(({ key, setting }) => `SUBGRAPH_${key.toUpperCase()}_${setting}`).join(', ')} names no subgraph in ${source}; ` +
+        `the subgraphs are: ${names.map((name) => `${name} (SUBGRAPH_${subgraphSettingName(name)}_*)`).join(', ')}.`,
     );
   }
   for (const name of names) signingSecretFor(config, name);
@@ -100,12 +115,12 @@ function checkSubgraphSettings(config: RouterConfig, names: readonly string[], s
 
 /** The secret to sign requests to a subgraph with: its own, or outside production the development one. */
 function signingSecretFor(config: RouterConfig, name: string): string {
-  const secret = config.subgraphSecrets[name];
+  const secret = config.subgraphSecrets[subgraphSettingKey(name)];
   if (secret) return secret;
   if (config.common.nodeEnv === 'production') {
-    throw new ConfigError(`Set SUBGRAPH_${name.toUpperCase()}_SECRET: in production every subgraph needs its own signing secret.`);
+    throw new ConfigError(`Set SUBGRAPH_${subgraphSettingName(name)}_SECRET: in production every subgraph needs its own signing secret.`);
   }
-  return developmentSigningSecret(name);
+  return developmentSigningSecret(name.toLowerCase());
 }
 
 /**
@@ -123,5 +138,15 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     if (context.requestId) headers.set('x-request-id', context.requestId);
     // The same trace, with a span of its own for this subgraph call.
     if (context.trace) headers.set('traceparent', traceparentOf({ ...context.trace, spanId: randomHex(8) }));
+  }
+
+  /** Records the root fields this subgraph answered `null` for (see useSettledRootNulls). */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0]) {
+    const data = response.data;
+    // Entity fetches answer `_entities`, not root fields; live composition's introspection has no request context.
+    if (data && context.rootNulls && !('_entities' in data)) {
+      for (const key in data) if (data[key] === null) context.rootNulls.add(key);
+    }
+    return response;
   }
 }

@@ -37,10 +37,11 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
+      // Before the plugins that hand an answer on, so what they share is already settled.
+      useSettledRootNulls(logger),
       // A cached answer first; only a query that must run may wait for an identical one in flight.
       ...(responseCache?.plugins ?? []),
       ...(config.dedupeInboundQueries ? [useInflightQueryDedup()] : []),
-      useSettledRootNulls(logger),
       useErrorReporting(logger),
       useRequestMetrics(metrics),
     ],
@@ -56,6 +57,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
       requestId,
       trace,
       logger: requestLogger,
+      rootNulls: new Set(),
     }),
     metrics,
     shutdownGraceMs: config.common.shutdownGraceMs,

@@ -1,5 +1,6 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@fedstack/common';
+import type { RouterContext } from '../context';
 
 interface ValueCompletionError {
   message: string;
@@ -7,7 +8,8 @@ interface ValueCompletionError {
 }
 
 /**
- * Makes the answer for a shareable root field that one subgraph resolves to null deterministic.
+ * Makes the answer for a shareable root field that one subgraph resolves to null deterministic, and
+ * leaves every other explanation of a null alone.
  *
  * `Query.user` is resolvable in both subgraphs so that a user and their orders are fetched in parallel.
  * For an id the users subgraph does not know, it answers `user: null` while the orders subgraph answers
@@ -16,26 +18,32 @@ interface ValueCompletionError {
  * "Cannot return null for non-nullable field User.name" under `extensions.valueCompletion`. The data
  * is the same either way; only that note depends on timing.
  *
- * This plugin drops `valueCompletion` notes that sit under a root field whose final value is null (the
- * client already sees the null; the note would only tell which subgraph happened to answer last), and
- * logs them at debug level. Notes anywhere else are kept. See docs/federation.md.
+ * So a note is dropped only when a subgraph itself answered `null` for that root field (the gateway's
+ * data source records it in {@link RouterContext.rootNulls}) and the field's final value is null: the
+ * client sees the null a subgraph chose, and the note would only tell which subgraph answered last.
+ * Every other note stays, above all one that explains a null no subgraph chose (a non-null field that
+ * came back null and bubbled up). Dropped notes are logged at debug level. See docs/federation.md.
+ *
+ * Installed before the plugins that share an answer (deduplication, the response cache), so what they
+ * hand on is already settled.
  */
-export function useSettledRootNulls(logger: Logger): ApolloServerPlugin<BaseContext> {
+export function useSettledRootNulls(logger: Logger): ApolloServerPlugin<RouterContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const notes = result.extensions?.valueCompletion as ValueCompletionError[] | undefined;
-          if (!Array.isArray(notes) || !result.data) return;
+          const rootNulls = contextValue.rootNulls;
+          if (!Array.isArray(notes) || !result.data || rootNulls.size === 0) return;
           const data = result.data;
           const kept = notes.filter((note) => {
             const root = note.path?.[0];
-            return !(typeof root === 'string' && note.path!.length > 1 && data[root] === null);
+            return !(typeof root === 'string' && note.path!.length > 1 && data[root] === null && rootNulls.has(root));
           });
           if (kept.length === notes.length) return;
-          logger.debug('dropped merge notes under null root fields', notes.filter((note) => !kept.includes(note)));
+          logger.debug('dropped merge notes under root fields a subgraph answered null', notes.filter((note) => !kept.includes(note)));
           const { valueCompletion: _dropped, ...extensions } = result.extensions!;
           result.extensions = kept.length > 0 ? { ...extensions, valueCompletion: kept } : Object.keys(extensions).length > 0 ? extensions : undefined;
         },
