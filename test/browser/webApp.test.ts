@@ -132,6 +132,28 @@ describe('the web app', () => {
     expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ userId: firstUser._id })).toBe(firstUserOrders.length + 1);
   });
 
+  it.each([
+    ['Apollo Client with clientAwareness', { 'content-type': 'application/json', 'apollographql-client-name': 'web', 'apollographql-client-version': '1.2.3' }],
+    ['urql', { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed' }],
+    ['graphql-request', { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }],
+    ['a traced page', { 'content-type': 'application/json', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'app=1' }],
+  ])('lets a page call the router with the headers %s sends', async (_client, headers) => {
+    await page.goto(site.url);
+    // Chromium runs the real preflight: a header the router does not allow makes fetch reject.
+    const outcome = await page.evaluate(
+      async ({ url, headers }) => {
+        try {
+          const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ users(first: 1) { totalCount } }' }) });
+          return { status: response.status, body: (await response.json()) as unknown };
+        } catch (error) {
+          return { failed: String(error) };
+        }
+      },
+      { url: stack.routerUrl, headers },
+    );
+    expect(outcome).toEqual({ status: 200, body: { data: { users: { totalCount: seed.users } } } });
+  });
+
   it('is refused by the browser when served from an origin the router does not allow', async () => {
     const elsewhere = await serveStatic(outDir);
     try {
