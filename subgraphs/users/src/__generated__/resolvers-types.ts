@@ -58,12 +58,7 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /**
-   * The user with this id, or null when there is none. A malformed id is a `BAD_USER_INPUT` error.
-   *
-   * Shareable with the orders subgraph, so that a query for a user and their orders is fetched from both
-   * subgraphs in parallel.
-   */
+  /** The user with this id, or null when there is none. A malformed id is a `BAD_USER_INPUT` error. */
   user?: Maybe<User>;
   /**
    * Users in creation order. `first` is 1 to the server's page maximum (100 unless its operator set
@@ -84,8 +79,8 @@ export type QueryUsersArgs = {
 };
 
 /**
- * A person who can place orders. Owned by the users subgraph. Public fields stay fresh for 30 seconds in
- * shared caches; `email` makes an answer private.
+ * A person who can place orders. Public fields stay fresh for 30 seconds in shared caches; `email` makes
+ * an answer private.
  */
 export type User = {
   __typename?: 'User';
