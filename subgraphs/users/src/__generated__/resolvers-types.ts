@@ -39,7 +39,12 @@ export type CreateUserInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Creates a user. A taken e-mail address is an `EMAIL_TAKEN` error. */
+  /**
+   * Signs a user up: anyone may call it, anonymous callers included. The answer is the new user, every
+   * field of it readable by its creator in this answer, `email` included; from then on `email` and
+   * `orders` are the user's own, read with a token for the new id. A taken e-mail address is an
+   * `EMAIL_TAKEN` error.
+   */
   createUser: User;
 };
 
