@@ -80,12 +80,17 @@ describe('the web app', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/UNAUTHENTICATED.*user\.orders/);
     expect(await page.locator('table.orders').count()).toBe(0);
+    // A write an anonymous visitor could only have refused is not offered: they are told to sign in.
+    expect(await page.locator('form.place-order').count()).toBe(0);
+    expect(await page.getByText('Sign in as this user to place an order for them.').count()).toBe(1);
   });
 
   it("shows the signed-in user's orders, newest first, with totals formatted from cents", async () => {
     await page.getByLabel('Access token').fill(await mintToken(testAuth, { userId: firstUserId }));
     await page.getByRole('button', { name: 'Use token' }).click();
-    await page.getByText(`Signed in as user ${firstUserId}`).waitFor();
+    // The header names the user, not their id.
+    await page.locator('.access .signed-in-name', { hasText: firstUser.name }).waitFor();
+    expect(await page.locator('.access').textContent()).not.toContain(firstUserId);
     await page.locator('table.orders tbody tr').first().waitFor();
 
     expect(await orderIds()).toEqual(firstUserOrders.slice(0, 10).map((order) => order._id.toHexString()));
@@ -130,6 +135,14 @@ describe('the web app', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/BAD_USER_INPUT.*input\.items\[0\]\.quantity/);
     expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ userId: firstUser._id })).toBe(firstUserOrders.length + 1);
+  });
+
+  it("offers no order form on another user's page, and says why", async () => {
+    const other = users[1]!;
+    await page.goto(`${site.url}#/users/${other._id.toHexString()}`);
+    await page.getByRole('heading', { level: 2, name: other.name }).waitFor();
+    await page.getByText('Only this user and admins can place an order for them.').waitFor();
+    expect(await page.locator('form.place-order').count()).toBe(0);
   });
 
   it.each([
