@@ -2,11 +2,14 @@
  * `npm run codegen:check` (part of `npm test`): runs GraphQL Code Generator in memory over codegen.yml
  * and fails when a committed generated file differs from what the SDL produces now, when a directory
  * target (the client preset's `web/src/__generated__/`) holds a file codegen no longer writes, or when
- * codegen itself fails, for example on an operation that does not validate against the schema.
+ * codegen itself fails, for example on an operation that does not validate against the schema; and
+ * when a custom scalar of schema/api.graphql is unmapped in web/'s target or in the config client teams
+ * copy (docs/examples/codegen.yml), or mapped differently by the two.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
+import { checkClientScalars } from './lib/clientCodegenConfig';
 import { repoRoot } from './lib/paths';
 
 async function main(): Promise<void> {
@@ -29,6 +32,11 @@ async function main(): Promise<void> {
     .flatMap((folder) => listFiles(resolve(repoRoot, folder)))
     .filter((file) => !written.has(file))
     .map((file) => `${relative(repoRoot, file)} (no longer generated: delete it)`);
+  const scalarProblems = checkClientScalars(readFileSync(resolve(repoRoot, 'schema/api.graphql'), 'utf8'));
+  if (scalarProblems.length > 0) {
+    process.stderr.write(`Client scalar mappings:\n${scalarProblems.map((line) => `- ${line}`).join('\n')}\n`);
+    process.exit(1);
+  }
   if (stale.length + leftover.length > 0) {
     process.stderr.write(`Generated code is out of date with the SDL: run \`npm run codegen\` and commit the result.\n${[...stale, ...leftover].map((line) => `- ${line}`).join('\n')}\n`);
     process.exit(1);

@@ -3,18 +3,29 @@
  * - schema/supergraph.graphql, which the router serves, and
  * - schema/api.graphql, the API schema clients see (no federation internals), for client codegen.
  * `npm run compose:check` (part of `npm test`) composes in memory and fails when a committed file
- * differs, so neither ever drifts from its sources.
+ * differs, so neither ever drifts from its sources. Both fail when a subgraph's internal notes would
+ * reach the public schema as descriptions (see findDescriptionLeaks).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { schemaDir } from '@fedstack/common';
+import { findDescriptionLeaks } from './lib/findDescriptionLeaks';
 import { composeSupergraph } from '../router/src/compose';
 import { readSubgraphList } from '../router/src/subgraphs';
 
 const check = process.argv.includes('--check');
-const result = composeSupergraph(readSubgraphList(resolve(schemaDir, 'subgraphs.json')));
+const subgraphs = readSubgraphList(resolve(schemaDir, 'subgraphs.json'));
+const result = composeSupergraph(subgraphs);
 if (!result.ok) {
   process.stderr.write(`Composition failed:\n${result.errors.map((e) => `- ${e}`).join('\n')}\n`);
+  process.exit(1);
+}
+const leaks = findDescriptionLeaks(
+  subgraphs.map((subgraph) => ({ name: subgraph.name, sdl: readFileSync(subgraph.schema, 'utf8') })),
+  result.apiSchemaSdl,
+);
+if (leaks.length > 0) {
+  process.stderr.write(`Descriptions that must not be public:\n${leaks.map((leak) => `- ${leak}`).join('\n')}\n`);
   process.exit(1);
 }
 

@@ -23,14 +23,14 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const metrics = createMetrics('router');
   const { gateway, endpoints } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
-  const maskErrors = createErrorFormatter({ development });
+  const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
   const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     logger,
     introspection: config.introspection,
-    includeStacktraceInErrorResponses: development,
+    includeStacktraceInErrorResponses: config.common.errorStackTraces,
     // The parser itself stops at the token limit, before building anything from a huge document.
     parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: (formatted, error) => maskErrors(withTokenLimitCode(formatted), error),

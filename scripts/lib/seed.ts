@@ -75,8 +75,15 @@ export function demoOrders(users: readonly UserDocument[], count: number): Order
   return Array.from({ length: count }, (_, i) => {
     const user = users[Math.min(buyers - 1, Math.floor(next() ** 2 * buyers))]!;
     const createdAt = new Date(user.createdAt.getTime() + Math.floor(next() * 365 * 86_400_000));
+    // One line per product, as a shop lists an order: a product drawn again becomes the next one not
+    // yet in the order. The draws stay the same in number, so every order keeps its user, date and
+    // status whatever its lines.
+    const skus = new Set<string>();
     const items = Array.from({ length: 1 + Math.floor(next() * 3) }, () => {
-      const product = products[Math.floor(next() * products.length)]!;
+      let index = Math.floor(next() * products.length);
+      while (skus.has(products[index]!.sku)) index = (index + 1) % products.length;
+      const product = products[index]!;
+      skus.add(product.sku);
       return { ...product, quantity: 1 + Math.floor(next() * 4) };
     });
     return {

@@ -35,6 +35,33 @@ describe('the playground in Chromium', () => {
     await stack?.stop();
   });
 
+  it('at 1366 px, shows the first example whole and runs it without a token: partial data and coded errors, no stack traces', async () => {
+    const { page } = session;
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${origin}/playground`);
+    await page.locator('.graphiql-container').waitFor();
+    await page.locator('.graphiql-tab', { hasText: 'UserWithOrders' }).click();
+    // No line of the example, the comment about the token included, runs past the editor's right edge.
+    const overflow = await page
+      .locator('.graphiql-query-editor .CodeMirror-scroll')
+      .evaluate((element) => ({ content: element.scrollWidth, visible: element.clientWidth }));
+    expect(overflow.content).toBeLessThanOrEqual(overflow.visible);
+    expect(await editorValue(page, '.graphiql-query-editor')).toContain('{ "Authorization": "Bearer <token>" }');
+
+    await page.locator('.graphiql-execute-button').click();
+    await page.locator('.result-window .CodeMirror-code', { hasText: 'UNAUTHENTICATED' }).waitFor();
+    const shown = await editorValue(page, '.result-window');
+    const result = JSON.parse(shown) as { data?: { user: unknown }; errors?: Array<{ path: string[]; extensions: Record<string, unknown> }> };
+    expect(result.data?.user).toEqual({ id: demoUserId, name: 'Ada Lovelace', email: null, orders: null });
+    expect(result.errors?.map((error) => [error.path.join('.'), error.extensions.code]).sort()).toEqual([
+      ['user.email', 'UNAUTHENTICATED'],
+      ['user.orders', 'UNAUTHENTICATED'],
+    ]);
+    // Stack traces are in the services' logs (ERROR_STACK_TRACES is off by default), not in the answer.
+    expect(shown).not.toContain('stacktrace');
+    expect(shown.split('\n').length).toBeLessThan(45);
+  });
+
   it('runs the user-and-orders example, with a header from its headers editor, and shows the user and their orders', async () => {
     const { page } = session;
     const started = Date.now();

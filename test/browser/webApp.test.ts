@@ -80,12 +80,17 @@ describe('the web app', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/UNAUTHENTICATED.*user\.orders/);
     expect(await page.locator('table.orders').count()).toBe(0);
+    // A write an anonymous visitor could only have refused is not offered: they are told to sign in.
+    expect(await page.locator('form.place-order').count()).toBe(0);
+    expect(await page.getByText('Sign in as this user to place an order for them.').count()).toBe(1);
   });
 
   it("shows the signed-in user's orders, newest first, with totals formatted from cents", async () => {
     await page.getByLabel('Access token').fill(await mintToken(testAuth, { userId: firstUserId }));
     await page.getByRole('button', { name: 'Use token' }).click();
-    await page.getByText(`Signed in as user ${firstUserId}`).waitFor();
+    // The header names the user, not their id.
+    await page.locator('.access .signed-in-name', { hasText: firstUser.name }).waitFor();
+    expect(await page.locator('.access').textContent()).not.toContain(firstUserId);
     await page.locator('table.orders tbody tr').first().waitFor();
 
     expect(await orderIds()).toEqual(firstUserOrders.slice(0, 10).map((order) => order._id.toHexString()));
@@ -130,6 +135,36 @@ describe('the web app', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/BAD_USER_INPUT.*input\.items\[0\]\.quantity/);
     expect(await stack.ordersDatabase.db.collection('orders').countDocuments({ userId: firstUser._id })).toBe(firstUserOrders.length + 1);
+  });
+
+  it("offers no order form on another user's page, and says why", async () => {
+    const other = users[1]!;
+    await page.goto(`${site.url}#/users/${other._id.toHexString()}`);
+    await page.getByRole('heading', { level: 2, name: other.name }).waitFor();
+    await page.getByText('Only this user and admins can place an order for them.').waitFor();
+    expect(await page.locator('form.place-order').count()).toBe(0);
+  });
+
+  it.each([
+    ['Apollo Client with clientAwareness', { 'content-type': 'application/json', 'apollographql-client-name': 'web', 'apollographql-client-version': '1.2.3' }],
+    ['urql', { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed' }],
+    ['graphql-request', { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }],
+    ['a traced page', { 'content-type': 'application/json', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'app=1' }],
+  ])('lets a page call the router with the headers %s sends', async (_client, headers) => {
+    await page.goto(site.url);
+    // Chromium runs the real preflight: a header the router does not allow makes fetch reject.
+    const outcome = await page.evaluate(
+      async ({ url, headers }) => {
+        try {
+          const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ users(first: 1) { totalCount } }' }) });
+          return { status: response.status, body: (await response.json()) as unknown };
+        } catch (error) {
+          return { failed: String(error) };
+        }
+      },
+      { url: stack.routerUrl, headers },
+    );
+    expect(outcome).toEqual({ status: 200, body: { data: { users: { totalCount: seed.users } } } });
   });
 
   it('is refused by the browser when served from an origin the router does not allow', async () => {

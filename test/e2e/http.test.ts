@@ -63,6 +63,23 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-allow-headers')).toContain('cache-control');
   });
 
+  it.each([
+    // `clientAwareness: { name, version }` makes Apollo Client send these two on every request.
+    ['Apollo Client', 'content-type, apollographql-client-name, apollographql-client-version, authorization'],
+    ['Apollo Client over GET', 'apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version'],
+    ['urql', 'accept, content-type, authorization'],
+    ['graphql-request', 'accept, content-type, authorization'],
+    ['Relay', 'accept, content-type, authorization'],
+    ['OpenTelemetry in the browser', 'content-type, traceparent, tracestate'],
+  ])('allows every header %s sends in its preflight', async (_client, requested) => {
+    const response = await fetch(stack.routerUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'POST', 'access-control-request-headers': requested },
+    });
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').split(',').map((name) => name.trim());
+    expect(requested.split(', ').filter((name) => !allowed.includes(name))).toEqual([]);
+  });
+
   it('lets an allowed origin read the answer, and gives another origin no CORS headers', async () => {
     const post = (origin: string) =>
       fetch(stack.routerUrl, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });

@@ -1,7 +1,7 @@
 import { demoOrders, demoUsers } from '../../scripts/lib/seed';
 import { ObjectId } from 'mongodb';
 import { mintToken } from '../../router/src/auth/mintToken';
-import { adminId, anonymousHeaders, asAdmin, productionEnv } from '../support/auth';
+import { adminId, anonymousHeaders, asAdmin, asUser, productionEnv } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 
@@ -26,6 +26,23 @@ describe('createUser', () => {
     expect(new Date(created.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const read = await postGraphQL(stack.routerUrl, `query($id: ID!) { user(id: $id) { email orders { totalCount } } }`, { id: created.id });
     expect(read.body).toEqual({ data: { user: { email: 'new.person@example.com', orders: { totalCount: 0 } } } });
+  });
+
+  it('signs an anonymous caller up and answers the new user whole, e-mail included; later reads need its token', async () => {
+    const signUp = `mutation { createUser(input: { email: "Signed.Up@Example.com", name: "Signed Up" }) { id email name createdAt } }`;
+    const { status, body } = await postGraphQL(stack.routerUrl, signUp, {}, anonymousHeaders);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const created = (body.data as { createUser: { id: string } }).createUser;
+    expect(created).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), email: 'signed.up@example.com', name: 'Signed Up', createdAt: expect.any(String) });
+
+    // The creator's view lasts for that answer: afterwards the e-mail is the user's own, as anyone's is.
+    const readBack = `query($id: ID!) { user(id: $id) { name email } }`;
+    const anonymousRead = await postGraphQL(stack.routerUrl, readBack, { id: created.id }, anonymousHeaders);
+    expect(anonymousRead.body.data).toEqual({ user: { name: 'Signed Up', email: null } });
+    expect(anonymousRead.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const ownRead = await postGraphQL(stack.routerUrl, readBack, { id: created.id }, await asUser(created.id));
+    expect(ownRead.body).toEqual({ data: { user: { name: 'Signed Up', email: 'signed.up@example.com' } } });
   });
 
   it('refuses a taken e-mail address with EMAIL_TAKEN', async () => {

@@ -1,5 +1,32 @@
 import { useState, type FormEvent } from 'react';
-import { readClaims, saveToken, useToken } from './session';
+import { graphql } from './__generated__';
+import { readClaims, saveToken, useToken, type TokenClaims } from './session';
+import { useQuery } from './useQuery';
+
+/** The signed-in user's name, for the header: people know themselves by name, not by id. */
+const SignedInUserQuery = graphql(`
+  query SignedInUser($id: ID!) {
+    user(id: $id) {
+      id
+      name
+    }
+  }
+`);
+
+/**
+ * Who the token is for: the user's name once the API answers, their id until then or when the id is no
+ * user's (an admin's token names nobody), "a token" when the token has no subject.
+ */
+function SignedInAs({ claims }: { claims: TokenClaims | undefined }) {
+  if (!claims?.sub) return <code>a token</code>;
+  return <SignedInUser userId={claims.sub} />;
+}
+
+function SignedInUser({ userId }: { userId: string }) {
+  const { data } = useQuery(SignedInUserQuery, { id: userId });
+  const name = data?.user?.name;
+  return name ? <strong className="signed-in-name" title={`user ${userId}`}>{name}</strong> : <code>user {userId}</code>;
+}
 
 /**
  * Who the app asks as: anonymous, or the holder of a bearer token pasted here (in development, one that
@@ -12,12 +39,11 @@ export function AccessToken() {
 
   if (token) {
     const claims = readClaims(token);
-    const who = claims?.sub ? `user ${claims.sub}` : 'a token';
     const roles = claims?.roles?.length ? ` (${claims.roles.join(', ')})` : '';
     return (
       <div className="access">
         <p>
-          Signed in as <code>{who}</code>
+          Signed in as <SignedInAs claims={claims} />
           {roles}
         </p>
         <button type="button" className="secondary" onClick={() => saveToken(undefined)}>

@@ -4,6 +4,7 @@ import { ErrorNotice } from './ErrorNotice';
 import { formatDate } from './format';
 import { OrderTable } from './OrderTable';
 import { PlaceOrderForm } from './PlaceOrderForm';
+import { readClaims, useToken } from './session';
 import { usePager, useQuery } from './useQuery';
 
 /**
@@ -39,6 +40,11 @@ const UserOrdersQuery = graphql(`
  */
 export function UserOrders({ userId }: { userId: string }) {
   const pager = usePager();
+  const token = useToken();
+  const claims = token ? readClaims(token) : undefined;
+  // Only the user and admins may order for them (the API decides; the claims are read, not verified):
+  // the form is not offered to anyone else, who could only be refused.
+  const mayOrder = claims?.sub === userId || claims?.roles?.includes('admin') === true;
   const { data, error, loading, refetch } = useQuery(UserOrdersQuery, { id: userId, first: ordersPerPage, after: pager.after });
   const user = data?.user;
 
@@ -94,7 +100,11 @@ export function UserOrders({ userId }: { userId: string }) {
         </>
       )}
 
-      <PlaceOrderForm userId={user.id} onPlaced={onPlaced} />
+      {mayOrder ? (
+        <PlaceOrderForm userId={user.id} onPlaced={onPlaced} />
+      ) : (
+        <p className="muted sign-in-to-order">{token ? 'Only this user and admins can place an order for them.' : 'Sign in as this user to place an order for them.'}</p>
+      )}
     </section>
   );
 }

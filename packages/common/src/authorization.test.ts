@@ -9,9 +9,16 @@ const typeDefs = `
   directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
   type Account @cacheControl(maxAge: 60) { id: ID! name: String! secret: String }
   type Query { account: Account @cacheControl(maxAge: 60) }
+  type Mutation { rename(id: ID!, name: String!): Account }
 `;
 const account = { id: 'a1', name: 'Ann', secret: 's3cret' };
-const resolvers = applyPolicies({ Query: { account: () => account } }, { Account: { secret: ownerOrAdmin<typeof account, unknown, ViewerContext>((parent) => parent.id) } });
+const resolvers = applyPolicies(
+  { Query: { account: () => account }, Mutation: { rename: (_root: unknown, { name }: { name: string }) => ({ ...account, name }) } },
+  {
+    Account: { secret: ownerOrAdmin<typeof account, unknown, ViewerContext>((parent) => parent.id) },
+    Mutation: { rename: ownerOrAdmin<unknown, { id: string }, ViewerContext>((_root, args) => args.id) },
+  },
+);
 
 async function ask(query: string, viewer: Viewer) {
   const server = new ApolloServer<ViewerContext>({ typeDefs, resolvers });
@@ -40,5 +47,18 @@ describe('applyPolicies and cache hints', () => {
     const stranger = await ask('{ account { name secret } }', { userId: 'b2', roles: [] });
     expect(stranger.result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(stranger.cacheControl).toBe('no-store');
+  });
+});
+
+describe('denials', () => {
+  it('speak of seeing on a query and of doing on a mutation', async () => {
+    const read = await ask('{ account { secret } }', anonymous);
+    expect(read.result.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([['UNAUTHENTICATED', 'Sign in to see this: send a bearer token.']]);
+    const write = await ask('mutation { rename(id: "a1", name: "Bo") { name } }', anonymous);
+    expect(write.result.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([['UNAUTHENTICATED', 'Sign in to do this: send a bearer token.']]);
+    const strangerRead = await ask('{ account { secret } }', { userId: 'b2', roles: [] });
+    expect(strangerRead.result.errors?.map((error) => error.message)).toEqual(['Only its owner and admins may see this.']);
+    const strangerWrite = await ask('mutation { rename(id: "a1", name: "Bo") { name } }', { userId: 'b2', roles: [] });
+    expect(strangerWrite.result.errors?.map((error) => error.message)).toEqual(['Only its owner and admins may do this.']);
   });
 });

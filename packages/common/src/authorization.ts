@@ -26,10 +26,20 @@ export type Policy<TContext extends ViewerContext> = (parent: unknown, args: Rec
 /** Policies by type and field, e.g. `{ User: { email: ownerOrAdmin(…) } }`. */
 export type Policies<TContext extends ViewerContext> = Record<string, Record<string, Policy<TContext>>>;
 
+/** True when the field is a mutation, so that a denial speaks of doing rather than seeing. */
+function isWrite(info: GraphQLResolveInfo): boolean {
+  return info.parentType === info.schema.getMutationType();
+}
+
+/** The `UNAUTHENTICATED` error for an anonymous caller, worded for a read or for a write. */
+function signInFirst(info: GraphQLResolveInfo) {
+  return codedError(ErrorCode.UNAUTHENTICATED, isWrite(info) ? 'Sign in to do this: send a bearer token.' : 'Sign in to see this: send a bearer token.');
+}
+
 /** Denies anonymous callers. */
 export function authenticated<TContext extends ViewerContext>(): Policy<TContext> {
-  return (_parent, _args, { viewer }) => {
-    if (!viewer.userId) throw codedError(ErrorCode.UNAUTHENTICATED, 'Sign in to see this: send a bearer token.');
+  return (_parent, _args, { viewer }, info) => {
+    if (!viewer.userId) throw signInFirst(info);
   };
 }
 
@@ -42,13 +52,13 @@ export function authenticated<TContext extends ViewerContext>(): Policy<TContext
 export function ownerOrAdmin<TParent, TArgs, TContext extends ViewerContext>(
   ownerOf: (parent: TParent, args: TArgs, context: TContext) => string | null | undefined | Promise<string | null | undefined>,
 ): Policy<TContext> {
-  return async (parent, args, context) => {
+  return async (parent, args, context, info) => {
     const { viewer } = context;
-    if (!viewer.userId) throw codedError(ErrorCode.UNAUTHENTICATED, 'Sign in to see this: send a bearer token.');
+    if (!viewer.userId) throw signInFirst(info);
     if (isAdmin(viewer)) return;
     const owner = await ownerOf(parent as TParent, args as TArgs, context);
     if (owner !== null && owner !== undefined && owner !== viewer.userId) {
-      throw codedError(ErrorCode.FORBIDDEN, 'Only its owner and admins may see or change this.');
+      throw codedError(ErrorCode.FORBIDDEN, isWrite(info) ? 'Only its owner and admins may do this.' : 'Only its owner and admins may see this.');
     }
   };
 }

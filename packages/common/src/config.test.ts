@@ -21,6 +21,19 @@ describe('config readers', () => {
   });
 });
 
+describe('ERROR_STACK_TRACES', () => {
+  it('is off unless set, in development too: stack traces go to the log', () => {
+    expect(loadCommonConfig({}).errorStackTraces).toBe(false);
+    expect(loadCommonConfig({ NODE_ENV: 'development', ERROR_STACK_TRACES: 'true' }).errorStackTraces).toBe(true);
+  });
+
+  it('is refused in production', () => {
+    expect(() => loadCommonConfig({ NODE_ENV: 'production', ERROR_STACK_TRACES: 'true' })).toThrow(
+      new ConfigError('ERROR_STACK_TRACES=true is refused with NODE_ENV=production: no stack trace leaves a service in production (they are in the log). Unset it.'),
+    );
+  });
+});
+
 describe('loadMongoConfig', () => {
   it('prefers the per-service URL over MONGO_URL', () => {
     expect(loadMongoConfig({ MONGO_URL: 'mongodb://shared', USERS_MONGO_URL: 'mongodb://own' }, 'USERS', 'users')).toMatchObject({ url: 'mongodb://own', dbName: 'users', maxPoolSize: 20 });

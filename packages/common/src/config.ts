@@ -92,7 +92,10 @@ export function readList(env: Env, name: string, fallback: readonly string[]): s
 
 /** Settings every service has. */
 export interface CommonConfig {
-  /** `development` shows error details and stack traces; `production` masks them. Defaults to `development`. */
+  /**
+   * `development` shows unexpected errors' messages; `production` masks them, and hides the query plan,
+   * introspection and the playground. Defaults to `development`.
+   */
   nodeEnv: 'development' | 'production' | 'test';
   /** Minimum level written to the log. Defaults to `info`. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -101,14 +104,28 @@ export interface CommonConfig {
    * are closed anyway. Defaults to 10000 (Docker waits 10 s before it kills).
    */
   shutdownGraceMs: number;
+  /**
+   * `ERROR_STACK_TRACES`: put each error's stack trace in the answer (`extensions.stacktrace`), for
+   * debugging a service on one's own machine. A stack is dozens of lines per error, and an anonymous
+   * query for private fields gets one error per field, so by default stacks go to the log only (with
+   * the request id the client sees). Refused in production, where no stack leaves a service. Defaults
+   * to false.
+   */
+  errorStackTraces: boolean;
 }
 
-/** Reads `NODE_ENV` and `LOG_LEVEL`. */
+/** Reads `NODE_ENV`, `LOG_LEVEL`, `SHUTDOWN_GRACE_MS` and `ERROR_STACK_TRACES`. */
 export function loadCommonConfig(env: Env): CommonConfig {
+  const nodeEnv = readEnum(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const errorStackTraces = readBoolean(env, 'ERROR_STACK_TRACES', false);
+  if (nodeEnv === 'production' && errorStackTraces) {
+    throw new ConfigError('ERROR_STACK_TRACES=true is refused with NODE_ENV=production: no stack trace leaves a service in production (they are in the log). Unset it.');
+  }
   return {
-    nodeEnv: readEnum(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
+    nodeEnv,
     logLevel: readEnum(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
+    errorStackTraces,
   };
 }
 

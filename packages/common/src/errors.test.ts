@@ -25,8 +25,9 @@ describe('createErrorFormatter', () => {
     expect(createErrorFormatter({ development: false })({ message: 'secret', extensions: { code: 'ECONNRESET' } })).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
-  it('shows everything in development', () => {
-    expect(createErrorFormatter({ development: true })(unexpected)).toBe(unexpected);
+  it('shows the message in development, and the stack trace only when ERROR_STACK_TRACES asks for it', () => {
+    expect(createErrorFormatter({ development: true })(unexpected)).toEqual({ message: unexpected.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(createErrorFormatter({ development: true, stackTraces: true })(unexpected)).toBe(unexpected);
   });
 });
 

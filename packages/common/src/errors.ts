@@ -110,16 +110,19 @@ export function isPublicCode(code: unknown): boolean {
 /**
  * Builds Apollo Server's `formatError`: errors with a known code (ours, and GraphQL's own validation and
  * parse errors) pass through; anything else (a bug, a driver error) is masked as `INTERNAL_SERVER_ERROR`
- * unless `development` is set. The stack trace is sent only in development. Logging the detail and
- * adding the request id is {@link useErrorReporting}'s part.
+ * unless `development` is set. A stack trace (`extensions.stacktrace`) is sent only when `stackTraces`
+ * is set (`ERROR_STACK_TRACES`, never in production); it is dropped otherwise, also when it came from a
+ * subgraph through the router. Logging the detail and adding the request id is
+ * {@link useErrorReporting}'s part.
  */
-export function createErrorFormatter(options: { development: boolean }) {
+export function createErrorFormatter(options: { development: boolean; stackTraces?: boolean }) {
+  const keepStack = options.development && options.stackTraces === true;
   return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     if (isDatabaseUnavailable(error)) {
-      const shown = withoutStack(formatted, options.development);
+      const shown = withoutStack(formatted, keepStack);
       return { ...shown, message: 'The database is unavailable; try again shortly.', extensions: { ...shown.extensions, code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
-    if (options.development) return formatted;
+    if (options.development) return withoutStack(formatted, keepStack);
     if (isPublicCode(formatted.extensions?.code)) return withoutStack(formatted, false);
     return {
       message: 'Internal server error',
@@ -161,9 +164,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-function withoutStack(formatted: GraphQLFormattedError, development: boolean): GraphQLFormattedError {
-  if (development) return formatted;
-  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+function withoutStack(formatted: GraphQLFormattedError, keepStack: boolean): GraphQLFormattedError {
+  if (keepStack || formatted.extensions?.stacktrace === undefined) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
   return { ...formatted, extensions };
 }
 

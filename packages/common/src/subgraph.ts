@@ -82,8 +82,8 @@ export async function createSubgraphService<TContext extends BaseContext>(option
   const apollo = new ApolloServer<TContext>({
     schema,
     logger,
-    includeStacktraceInErrorResponses: development,
-    formatError: createErrorFormatter({ development }),
+    includeStacktraceInErrorResponses: config.common.errorStackTraces,
+    formatError: createErrorFormatter({ development, stackTraces: config.common.errorStackTraces }),
     // Traces for Apollo's cloud reporting: unused here, and each one costs work on every request.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), useErrorReporting(logger), useRequestMetrics(metrics)],
     // runUntilSignalled owns shutdown; Apollo's own handler would re-send the signal after stopping.

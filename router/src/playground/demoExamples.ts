@@ -21,16 +21,23 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
  */
 export const demoExampleTabs: readonly PlaygroundTab[] = [
   {
-    query: `# A user and their latest orders. The router asks the users subgraph
-# for the user and the orders subgraph for the orders at the same time
-# (a Parallel query plan: see docs/federation.md).
+    // Lines of at most 52 characters: GraphiQL's editor shows about 60 at 1366 px with the docs
+    // closed and fewer with them open (test/browser/playground.test.ts measures it).
+    query: `# A user and their latest orders. The router asks
+# the users subgraph for the user and the orders
+# subgraph for the orders at the same time (a
+# Parallel query plan: see docs/federation.md).
 #
-# Run it with the ▶ button or Ctrl-Enter. The other tabs hold more
-# examples; the docs (book icon) and the explorer (folder icon) come
-# from the schema, by introspection.
+# Run it with ▶ or Ctrl-Enter. Without a token, the
+# name shows, and email and orders are null with an
+# UNAUTHENTICATED error each. To see them, mint a
+# token (npm run token -- --seeded 0) and put it in
+# the Headers tab below, as a JSON object:
+# { "Authorization": "Bearer <token>" }
 #
-# Variables and request headers go in the tabs below, as JSON objects:
-# a bearer token, for one, as { "Authorization": "Bearer <token>" }.
+# The other tabs hold more examples; the docs (book
+# icon) and the explorer (folder icon) come from the
+# schema, by introspection.
 query UserWithOrders {
   user(id: "${demoUserId}") {
     id
@@ -60,9 +67,10 @@ query UserWithOrders {
     // headers on a first visit (graphql/graphiql#3392), so its id is written into the operation.
   },
   {
-    query: `# Users in the order they were created, a page at a time. For the
-# next page, copy pageInfo.endCursor from the result into the "after"
-# variable and run again; null starts from the beginning.
+    query: `# Users in the order they were created, a page at a
+# time. For the next page, copy pageInfo.endCursor
+# from the result into the "after" variable and run
+# again; null starts from the beginning.
 query UsersPage($first: Int, $after: String) {
   users(first: $first, after: $after) {
     totalCount
@@ -82,10 +90,12 @@ query UsersPage($first: Int, $after: String) {
     variables: json({ first: 5, after: null }),
   },
   {
-    query: `# An order and the user who placed it. The orders subgraph only knows
-# the user's id; the router fetches the rest from the users subgraph
-# (one _entities call, however many orders there are).
-# The id is the first order of the demo data; any order id works.
+    query: `# An order and the user who placed it. The orders
+# subgraph only knows the user's id; the router
+# fetches the rest from the users subgraph (one
+# _entities call, however many orders there are).
+# The id is the first order of the demo data; any
+# order id works.
 query OrderWithUser($id: ID!) {
   order(id: $id) {
     id
@@ -110,9 +120,10 @@ query OrderWithUser($id: ID!) {
     variables: json({ id: demoOrderId }),
   },
   {
-    query: `# Places a PENDING order for the first demo user. Prices are integers
-# in cents; the total is computed from the items. The new order then
-# heads the list in the first tab.
+    query: `# Places a PENDING order for the first demo user.
+# Prices are integers in cents; the total is
+# computed from the items. The new order then heads
+# the list in the first tab.
 mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
     id

@@ -15,6 +15,11 @@ export interface UsersContext {
   logger: Logger;
   /** The largest `first` `Query.users` accepts: `MAX_PAGE_SIZE`, from the config. */
   maxPageSize: number;
+  /**
+   * Users this request created (`createUser`), by id. Their creator may read them back whole in the
+   * same answer, e-mail included, signed in or not: they just sent it (see policies.ts).
+   */
+  createdUserIds: Set<string>;
 }
 
 /**
@@ -22,5 +27,5 @@ export interface UsersContext {
  * and loaders no other request shares.
  */
 export function createContext(users: Collection<UserDocument>, maxPageSize: number, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): UsersContext {
-  return { users, maxPageSize, viewer, requestId, logger, loaders: createLoaders(users, observeBatch) };
+  return { users, maxPageSize, viewer, requestId, logger, loaders: createLoaders(users, observeBatch), createdUserIds: new Set() };
 }

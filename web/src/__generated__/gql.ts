@@ -15,18 +15,24 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query SignedInUser($id: ID!) {\n    user(id: $id) {\n      id\n      name\n    }\n  }\n": typeof types.SignedInUserDocument,
     "\n  fragment OrderSummary on Order {\n    id\n    total\n    currency\n    status\n    createdAt\n    items {\n      sku\n      name\n      quantity\n      unitPrice\n      subtotal\n    }\n  }\n": typeof types.OrderSummaryFragmentDoc,
     "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      ...OrderSummary\n    }\n  }\n": typeof types.PlaceOrderDocument,
     "\n  query UsersPage($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  query UserOrders($id: ID!, $first: Int!, $after: String) {\n    user(id: $id) {\n      id\n      name\n      email\n      createdAt\n      orders(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          ...OrderSummary\n        }\n      }\n    }\n  }\n": typeof types.UserOrdersDocument,
 };
 const documents: Documents = {
+    "\n  query SignedInUser($id: ID!) {\n    user(id: $id) {\n      id\n      name\n    }\n  }\n": types.SignedInUserDocument,
     "\n  fragment OrderSummary on Order {\n    id\n    total\n    currency\n    status\n    createdAt\n    items {\n      sku\n      name\n      quantity\n      unitPrice\n      subtotal\n    }\n  }\n": types.OrderSummaryFragmentDoc,
     "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      ...OrderSummary\n    }\n  }\n": types.PlaceOrderDocument,
     "\n  query UsersPage($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n      }\n    }\n  }\n": types.UsersPageDocument,
     "\n  query UserOrders($id: ID!, $first: Int!, $after: String) {\n    user(id: $id) {\n      id\n      name\n      email\n      createdAt\n      orders(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          ...OrderSummary\n        }\n      }\n    }\n  }\n": types.UserOrdersDocument,
 };
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SignedInUser($id: ID!) {\n    user(id: $id) {\n      id\n      name\n    }\n  }\n"): typeof import('./graphql').SignedInUserDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -36,6 +36,13 @@ export type PlaceOrderInput = {
   userId: string;
 };
 
+export type SignedInUserQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SignedInUserQuery = { user: { id: string, name: string } | null };
+
 export type OrderSummaryFragment = { id: string, total: number, currency: string, status: OrderStatus, createdAt: string, items: Array<{ sku: string, name: string, quantity: number, unitPrice: number, subtotal: number }> };
 
 export type PlaceOrderMutationVariables = Exact<{
@@ -96,6 +103,14 @@ export const OrderSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"OrderSummary"}) as unknown as TypedDocumentString<OrderSummaryFragment, unknown>;
+export const SignedInUserDocument = new TypedDocumentString(`
+    query SignedInUser($id: ID!) {
+  user(id: $id) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<SignedInUserQuery, SignedInUserQueryVariables>;
 export const PlaceOrderDocument = new TypedDocumentString(`
     mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {

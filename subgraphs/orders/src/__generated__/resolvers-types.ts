@@ -68,7 +68,7 @@ export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
 };
 
-/** An order placed by a user. Owned by the orders subgraph. */
+/** An order placed by a user. */
 export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
@@ -132,11 +132,6 @@ export type Query = {
   __typename?: 'Query';
   /** The order with this id, or null when there is none. Only its owner and admins may see it (`FORBIDDEN`). */
   order?: Maybe<Order>;
-  /**
-   * A reference to the user with this id, so that the router can fetch a user's orders in parallel with
-   * the user's own fields. This subgraph does not own users and does not check that the user exists: see
-   * docs/federation.md.
-   */
   user?: Maybe<User>;
 };
 
@@ -150,7 +145,6 @@ export type QueryUserArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** The orders subgraph's view of a user: it knows the id and contributes the user's orders. */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
@@ -164,7 +158,6 @@ export type User = {
 };
 
 
-/** The orders subgraph's view of a user: it knows the id and contributes the user's orders. */
 export type UserOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

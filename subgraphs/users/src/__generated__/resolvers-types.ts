@@ -39,7 +39,12 @@ export type CreateUserInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Creates a user. A taken e-mail address is an `EMAIL_TAKEN` error. */
+  /**
+   * Signs a user up: anyone may call it, anonymous callers included. The answer is the new user, every
+   * field of it readable by its creator in this answer, `email` included; from then on `email` and
+   * `orders` are the user's own, read with a token for the new id. A taken e-mail address is an
+   * `EMAIL_TAKEN` error.
+   */
   createUser: User;
 };
 
@@ -58,12 +63,7 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /**
-   * The user with this id, or null when there is none. A malformed id is a `BAD_USER_INPUT` error.
-   *
-   * Shareable with the orders subgraph, so that a query for a user and their orders is fetched from both
-   * subgraphs in parallel.
-   */
+  /** The user with this id, or null when there is none. A malformed id is a `BAD_USER_INPUT` error. */
   user?: Maybe<User>;
   /**
    * Users in creation order. `first` is 1 to the server's page maximum (100 unless its operator set
@@ -84,8 +84,8 @@ export type QueryUsersArgs = {
 };
 
 /**
- * A person who can place orders. Owned by the users subgraph. Public fields stay fresh for 30 seconds in
- * shared caches; `email` makes an answer private.
+ * A person who can place orders. Public fields stay fresh for 30 seconds in shared caches; `email` makes
+ * an answer private.
  */
 export type User = {
   __typename?: 'User';

@@ -7,7 +7,7 @@ import { EmailTakenError, insertUser } from '../data/users';
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const Mutation: MutationResolvers = {
-  createUser: async (_parent, { input }, { users, loaders }) => {
+  createUser: async (_parent, { input }, { users, loaders, createdUserIds }) => {
     const email = input.email.trim().toLowerCase();
     const name = input.name.trim();
     if (email.length > 254 || !emailPattern.test(email)) throw badUserInput('input.email', 'must be an e-mail address of at most 254 characters');
@@ -15,6 +15,7 @@ export const Mutation: MutationResolvers = {
     try {
       const user = await insertUser(users, { _id: new ObjectId(), email, name, createdAt: new Date() });
       loaders.userById.prime(user._id, user);
+      createdUserIds.add(user._id.toHexString());
       return user;
     } catch (error) {
       if (error instanceof EmailTakenError) throw codedError(ErrorCode.EMAIL_TAKEN, `A user with e-mail ${email} exists already.`, { field: 'input.email' });
