@@ -3,6 +3,7 @@
  * HTTP, as the router sees it), `e2e` (through the router), `faults` (services as processes, killed,
  * restarted and signalled) and `browser` (pages in headless Chromium). All but `unit` run against real
  * servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
+ * `database` compares the patched embedded database with FerretDB as released.
  * `npx jest --selectProjects e2e` runs one layer.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
@@ -22,6 +23,8 @@ module.exports = {
     },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // The embedded database itself: the patched FerretDB against FerretDB as released (a differential test).
+    { ...shared, displayName: 'database', testMatch: ['<rootDir>/test/database/**/*.test.ts'] },
     // Services as separate processes, killed, restarted and signalled: bounded in time, loopback only.
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
     // Pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against real services.

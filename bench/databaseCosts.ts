@@ -1,45 +1,42 @@
 /**
  * What one database command costs as the data grows: the subgraphs' own queries, sent with the driver
- * straight to the database (the embedded FerretDB unless MONGO_URL is set), one at a time and eight at
- * a time, for data sets from the bench's to the demo's. On FerretDB's SQLite backend only `_id`
- * equality is pushed down to SQLite; every other filter reads the whole collection, so the cost grows
- * with the collection, whatever the indexes. docs/performance.md explains what that means for the
- * benchmark.
+ * straight to the database (the embedded FerretDB unless MONGO_URL is set), one at a time on one
+ * connection (the median of `--runs`). docs/performance.md and docs/database.md hold its results.
  *
  *   node --conditions=source --import tsx bench/databaseCosts.ts
+ *   node --conditions=source --import tsx bench/databaseCosts.ts --sizes 1000/10000,1000/100000 --runs 21
+ *   node --conditions=source --import tsx bench/databaseCosts.ts --unpatched --runs 3   # FerretDB as released
  */
 import { randomBytes } from 'node:crypto';
 import { connectDatabase, loadMongoConfig } from '@fedstack/common';
 import { ObjectId } from 'mongodb';
-import { findOrdersByIds, findOrdersOfUsers, ordersCollection } from '../subgraphs/orders/src/data/orders';
-import { findUsersByIds, usersCollection } from '../subgraphs/users/src/data/users';
-import { seedDemoData, type SeedOptions } from '../scripts/lib/seed';
+import { countOrdersOfUsers, ensureOrderIndexes, findOrdersByIds, findOrdersOfUsers, ordersCollection } from '../subgraphs/orders/src/data/orders';
+import { ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } from '../subgraphs/users/src/data/users';
+import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '../scripts/lib/seed';
 import { startBenchDatabase } from './lib/BenchStack';
 import { medianMs } from './lib/medianMs';
-import { benchData } from './lib/scenarios';
 
-const sizes: SeedOptions[] = [
-  { users: 50, orders: 100 },
-  { users: 200, orders: 400 },
-  { users: 1000, orders: 2000 },
-  { users: 1000, orders: 10_000 },
-];
-
-/** Median milliseconds of `send`, one at a time, and milliseconds per command with eight in flight. */
-async function time(runs: number, send: () => Promise<unknown>): Promise<{ serialMs: number; concurrentMs: number }> {
-  const serialMs = await medianMs(runs, send);
-  const started = performance.now();
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < Math.ceil(runs / 2); i++) await send();
-  }));
-  const concurrentMs = (performance.now() - started) / (8 * Math.ceil(runs / 2));
-  return { serialMs, concurrentMs: Math.round(concurrentMs * 10) / 10 };
+/** `--sizes users/orders,...`, `--runs N`, `--unpatched`. */
+function parseArgs(args: readonly string[]): { sizes: SeedOptions[]; runs: number; unpatched: boolean } {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const sizes = (value('--sizes') ?? '50/100,1000/2000,1000/10000,1000/100000').split(',').map((size) => {
+    const [users, orders] = size.split('/').map(Number);
+    if (!Number.isSafeInteger(users) || !Number.isSafeInteger(orders) || users! < 200) {
+      throw new Error(`--sizes takes users/orders pairs with at least 200 users, such as 1000/10000, but got: ${size}`);
+    }
+    return { users: users!, orders: orders! };
+  });
+  return { sizes, runs: Number(value('--runs') ?? 11), unpatched: args.includes('--unpatched') };
 }
 
 async function main(): Promise<void> {
+  const { sizes, runs, unpatched } = parseArgs(process.argv.slice(2));
   const log = (message: string) => process.stderr.write(`${message}\n`);
-  const database = await startBenchDatabase(log);
-  const rows: string[] = ['| users / orders | command | ms, one at a time | ms each, 8 in flight |', '| --- | --- | ---: | ---: |'];
+  const database = await startBenchDatabase(log, unpatched ? 'unpatched' : 'patched');
+  const rows: string[] = ['| users / orders | command | documents | ms (median, one connection) |', '| --- | --- | ---: | ---: |'];
   try {
     for (const size of sizes) {
       const prefix = `cost${randomBytes(3).toString('hex')}`;
@@ -47,23 +44,32 @@ async function main(): Promise<void> {
       const usersDb = await connectDatabase(loadMongoConfig(env, 'USERS', 'users'), 'bench-costs');
       const ordersDb = await connectDatabase(loadMongoConfig(env, 'ORDERS', 'orders'), 'bench-costs');
       try {
-        await seedDemoData(usersDb.db, ordersDb.db, size);
         const users = usersCollection(usersDb.db);
         const orders = ordersCollection(ordersDb.db);
-        const data = benchData(size);
-        const ids = data.userIds.map((id) => new ObjectId(id));
-        const runs = size.orders > 5000 ? 3 : 11;
-        const commands: Array<[string, () => Promise<unknown>]> = [
-          ['users: `_id` equality (pushed down)', () => users.find({ _id: ids[3]! }).toArray()],
-          ['users: one `_id` by `$in` (a loader batch of one)', () => findUsersByIds(users, [ids[3]!])],
-          ['orders: one order by `$in`', () => findOrdersByIds(orders, [new ObjectId(data.orderIds[0])])],
-          ['orders: one user\'s first 11', () => findOrdersOfUsers(orders, [ids[3]!], { status: undefined, after: undefined, perUser: 11 })],
-          ['orders: 50 users\' orders', () => findOrdersOfUsers(orders, ids.slice(0, 50), { status: undefined, after: undefined, perUser: 11 })],
-          ['orders: insert', () => orders.insertOne({ _id: new ObjectId(), userId: ids[ids.length - 1]!, items: [], total: 0, currency: 'USD', status: 'PENDING', createdAt: new Date() })],
+        // The indexes first, as the services create them at start-up before anything is seeded.
+        await Promise.all([ensureUserIndexes(users), ensureOrderIndexes(orders)]);
+        const seeded = performance.now();
+        await seedDemoData(usersDb.db, ordersDb.db, size);
+        log(`seeded ${size.users} users and ${size.orders} orders in ${Math.round(performance.now() - seeded)} ms`);
+        const ids = demoUsers(size.users).map((user) => user._id);
+        const orderIds = demoOrders(demoUsers(size.users), Math.min(size.orders, 10)).map((order) => order._id);
+        const page = { status: undefined, after: undefined, perUser: 11 };
+        // User 3 has about 0.9% of the orders (the demo data is skewed), users 0–99 about a third.
+        const commands: Array<[string, () => Promise<{ length: number }>]> = [
+          ["orders: one user's first page (`userId $in [one]`, sorted, limit 11)", () => findOrdersOfUsers(orders, [ids[3]!], page)],
+          ["orders: 100 users' orders, one batch", () => findOrdersOfUsers(orders, ids.slice(0, 100), page)],
+          ['orders: one order by `_id`', () => findOrdersByIds(orders, [orderIds[0]!])],
+          ['orders: `_id $in` of 10', () => findOrdersByIds(orders, orderIds)],
+          ['users: `_id $in` of 100', () => findUsersByIds(users, ids.slice(0, 100))],
+          ['users: a page of 20 after a cursor', () => findUsersPage(users, 20, ids[100])],
+          ['orders: totalCount of one user', () => countOrdersOfUsers(orders, [ids[3]!], undefined)],
+          ['orders: totalCount of 10 users', () => countOrdersOfUsers(orders, ids.slice(0, 10), undefined)],
+          ['orders: insert', async () => [await orders.insertOne({ _id: new ObjectId(), userId: ids.at(-1)!, items: [], total: 0, currency: 'USD', status: 'PENDING', createdAt: new Date() })]],
         ];
         for (const [name, send] of commands) {
-          const { serialMs, concurrentMs } = await time(runs, send);
-          rows.push(`| ${size.users} / ${size.orders} | ${name} | ${serialMs} | ${concurrentMs} |`);
+          const documents = (await send()).length;
+          const ms = await medianMs(runs, send);
+          rows.push(`| ${size.users} / ${size.orders} | ${name} | ${documents} | ${ms} |`);
           log(rows.at(-1)!);
         }
       } finally {

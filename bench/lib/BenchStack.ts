@@ -6,7 +6,7 @@ import { connectDatabase, loadMongoConfig, type Database } from '@fedstack/commo
 import { ObjectId } from 'mongodb';
 import { mintToken } from '../../router/src/auth/mintToken';
 import { ordersCollection } from '../../subgraphs/orders/src/data/orders';
-import { startFerretDB, freePort, type EmbeddedDatabase } from '../../scripts/lib/ferretdb';
+import { startFerretDB, freePort, type EmbeddedDatabase, type FerretDBVariant } from '../../scripts/lib/ferretdb';
 import { seedDemoData, type SeedOptions } from '../../scripts/lib/seed';
 import { benchIdentity } from '../services/signing';
 import type { SubgraphMessage, SubgraphRequest } from '../services/subgraph';
@@ -16,23 +16,26 @@ import { benchData } from './scenarios';
 /** Where the bench's data lives: the user's MongoDB (`MONGO_URL`) or an embedded FerretDB it started. */
 export interface BenchDatabase {
   url: string;
-  /** `embedded FerretDB (SQLite)` or `MONGO_URL`. */
+  /** `embedded FerretDB (SQLite, patched)` (or `unpatched`), or `MONGO_URL`. */
   kind: string;
   /** The process to sample, when the database runs on this machine under the bench (FerretDB). */
   pid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB in a fresh temporary folder, unless `MONGO_URL` is set. */
-export async function startBenchDatabase(log: (message: string) => void): Promise<BenchDatabase> {
+/**
+ * Starts FerretDB in a fresh temporary folder, unless `MONGO_URL` is set: the patched build, or the
+ * unpatched one (FerretDB as released) to measure what the patches buy.
+ */
+export async function startBenchDatabase(log: (message: string) => void, variant: FerretDBVariant = 'patched'): Promise<BenchDatabase> {
   const url = process.env.MONGO_URL?.trim();
   if (url) return { url, kind: 'MONGO_URL', pid: undefined, stop: async () => {} };
   const dataDir = mkdtempSync(join(tmpdir(), 'fedstack-bench-'));
-  const database: EmbeddedDatabase = await startFerretDB({ dataDir, port: 0, log });
+  const database: EmbeddedDatabase = await startFerretDB({ dataDir, port: 0, log, variant });
   if (database.process.pid !== undefined) registerProcess(database.process.pid);
   return {
     url: database.url,
-    kind: 'embedded FerretDB (SQLite)',
+    kind: `embedded FerretDB (SQLite, ${variant})`,
     pid: database.process.pid,
     async stop() {
       await database.stop();

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { repoRoot } from './paths';
 
 /**
@@ -12,8 +13,47 @@ import { repoRoot } from './paths';
 export const ferretdbModule = 'github.com/FerretDB/FerretDB';
 export const ferretdbVersion = 'v1.24.2';
 
-/** Where the project keeps the FerretDB binary it builds: inside the repository, ignored by git. */
-export const ferretdbBinary = resolve(repoRoot, '.tools', 'bin', `ferretdb-${ferretdbVersion}`);
+/**
+ * The patches the project carries for FerretDB's SQLite backend (filter, sort and limit pushdown to
+ * its indexes: docs/database.md), pinned to {@link ferretdbVersion}: applied in file-name order to the
+ * downloaded source before it is built.
+ */
+export const ferretdbPatchesDir = resolve(repoRoot, 'scripts', 'ferretdb-patches', ferretdbVersion);
+
+/** The patch files, in the order they are applied. */
+function patchFiles(): string[] {
+  if (!existsSync(ferretdbPatchesDir)) {
+    throw new Error(`No FerretDB patches for ${ferretdbVersion} in ${ferretdbPatchesDir}: the patches are pinned to the version they were written for.`);
+  }
+  return readdirSync(ferretdbPatchesDir)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => join(ferretdbPatchesDir, name));
+}
+
+/**
+ * A hash of the patches, part of the patched binary's name: a binary built from other patches (or
+ * none) is never taken for this one.
+ */
+function patchesHash(): string {
+  const hash = createHash('sha256');
+  for (const file of patchFiles()) hash.update(basename(file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 12);
+}
+
+const binDir = resolve(repoRoot, '.tools', 'bin');
+
+/**
+ * Where the project keeps the FerretDB binary it builds: inside the repository, ignored by git. The
+ * patched one is what `npm start`, `npm test` and the bench run; the unpatched one (FerretDB exactly as
+ * released) only serves as the oracle of the differential test (test/database/pushdown.test.ts).
+ */
+export function ferretdbBinary(variant: FerretDBVariant = 'patched'): string {
+  return variant === 'patched' ? join(binDir, `ferretdb-${ferretdbVersion}-fedstack-${patchesHash()}`) : join(binDir, `ferretdb-${ferretdbVersion}`);
+}
+
+/** `patched`: with scripts/ferretdb-patches applied (the default); `unpatched`: as released. */
+export type FerretDBVariant = 'patched' | 'unpatched';
 
 type Log = (message: string) => void;
 
@@ -23,10 +63,13 @@ type Log = (message: string) => void;
  *
  * Why not `go install …@v1.24.2`: the proxy refuses the module's version list, which `go install`
  * reads to check for deprecation, and the module's zip lacks `build/version/version.txt`, which
- * FerretDB's `main` requires. So: download exactly that version, copy it, add the version file, build.
+ * FerretDB's `main` requires. So: download exactly that version, copy it, add the version file, apply
+ * the patches (checking first that every one applies cleanly, and refusing a source they do not fit),
+ * build.
  */
-export function ensureFerretDB(log: Log): string {
-  if (existsSync(ferretdbBinary)) return ferretdbBinary;
+export function ensureFerretDB(log: Log, variant: FerretDBVariant = 'patched'): string {
+  const binary = ferretdbBinary(variant);
+  if (existsSync(binary)) return binary;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
     throw new Error(
@@ -35,32 +78,62 @@ export function ensureFerretDB(log: Log): string {
         'or install Go 1.24 or newer (https://go.dev/dl/) and run this again.',
     );
   }
-  log(`building FerretDB ${ferretdbVersion} with ${go.stdout.trim()} (once, about a minute)…`);
+  log(`building FerretDB ${ferretdbVersion} (${variant}) with ${go.stdout.trim()} (once, about a minute)…`);
   const download = spawnSync('go', ['mod', 'download', '-json', `${ferretdbModule}@${ferretdbVersion}`], { encoding: 'utf8' });
   if (download.status !== 0) throw new Error(`go mod download ${ferretdbModule}@${ferretdbVersion} failed:\n${download.stdout}${download.stderr}`);
   const moduleDir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
 
-  const srcDir = resolve(repoRoot, '.tools', 'src', `ferretdb-${ferretdbVersion}`);
+  const srcDir = resolve(repoRoot, '.tools', 'src', `ferretdb-${ferretdbVersion}-${variant}-${process.pid}`);
   rmSync(srcDir, { recursive: true, force: true });
   mkdirSync(srcDir, { recursive: true });
-  cpSync(moduleDir, srcDir, { recursive: true });
-  makeWritable(srcDir);
-  writeFileSync(join(srcDir, 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+  try {
+    cpSync(moduleDir, srcDir, { recursive: true });
+    makeWritable(srcDir);
+    writeFileSync(join(srcDir, 'build', 'version', 'version.txt'), `${ferretdbVersion}\n`);
+    if (variant === 'patched') applyPatches(srcDir, log);
 
-  mkdirSync(resolve(ferretdbBinary, '..'), { recursive: true });
-  const partial = `${ferretdbBinary}.${process.pid}.partial`;
-  const build = (env: NodeJS.ProcessEnv) => spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], { cwd: srcDir, env, encoding: 'utf8' });
-  let result = build(process.env);
-  if (result.status !== 0) {
-    log(`the build failed with this Go; trying GOTOOLCHAIN=go1.24.3:\n${result.stderr}`);
-    result = build({ ...process.env, GOTOOLCHAIN: 'go1.24.3' });
+    mkdirSync(binDir, { recursive: true });
+    const partial = `${binary}.${process.pid}.partial`;
+    const build = (env: NodeJS.ProcessEnv) => spawnSync('go', ['build', '-o', partial, './cmd/ferretdb'], { cwd: srcDir, env, encoding: 'utf8' });
+    let result = build(process.env);
+    if (result.status !== 0) {
+      log(`the build failed with this Go; trying GOTOOLCHAIN=go1.24.3:\n${result.stderr}`);
+      result = build({ ...process.env, GOTOOLCHAIN: 'go1.24.3' });
+    }
+    if (result.status !== 0) throw new Error(`Building FerretDB failed:\n${result.stderr}\nSet MONGO_URL to use another MongoDB instead.`);
+    // Renamed into place only when complete, so a concurrent or interrupted build never leaves half a binary.
+    renameSync(partial, binary);
+  } finally {
+    rmSync(srcDir, { recursive: true, force: true });
   }
-  if (result.status !== 0) throw new Error(`Building FerretDB failed:\n${result.stderr}\nSet MONGO_URL to use another MongoDB instead.`);
-  // Renamed into place only when complete, so a concurrent or interrupted build never leaves half a binary.
-  renameSync(partial, ferretdbBinary);
-  rmSync(srcDir, { recursive: true, force: true });
-  log(`FerretDB built: ${ferretdbBinary}`);
-  return ferretdbBinary;
+  log(`FerretDB built (${variant}): ${binary}`);
+  return binary;
+}
+
+/**
+ * Applies the patches to a copy of the module source. Every patch is checked first (`git apply
+ * --check`): a source they do not fit (another FerretDB version, a changed file) stops the build rather
+ * than producing a binary with half of them.
+ */
+function applyPatches(srcDir: string, log: Log): void {
+  const files = patchFiles();
+  if (files.length === 0) throw new Error(`No .patch files in ${ferretdbPatchesDir}.`);
+  // The copy lies inside this repository's working tree, where `git apply` would take paths as relative
+  // to the repository and silently skip every file it does not find there: stop its search for a
+  // repository at the copy's parent, so it patches the copy as plain files.
+  const env = { ...process.env, GIT_CEILING_DIRECTORIES: resolve(srcDir, '..') };
+  for (const file of files) {
+    const check = spawnSync('git', ['apply', '--check', file], { cwd: srcDir, env, encoding: 'utf8' });
+    if (check.error || check.status !== 0) {
+      throw new Error(
+        `The patch ${basename(file)} does not apply cleanly to FerretDB ${ferretdbVersion}'s source; refusing to build it:\n` +
+          `${check.error?.message ?? check.stderr}\nThe patches in ${ferretdbPatchesDir} are written for exactly that version.`,
+      );
+    }
+    const apply = spawnSync('git', ['apply', file], { cwd: srcDir, env, encoding: 'utf8' });
+    if (apply.status !== 0) throw new Error(`Applying ${basename(file)} failed:\n${apply.stderr}`);
+  }
+  log(`applied ${files.length} patches from ${ferretdbPatchesDir}`);
 }
 
 function makeWritable(dir: string): void {
@@ -81,8 +154,15 @@ export interface EmbeddedDatabase {
  * Starts FerretDB on `127.0.0.1:port` (a free port when 0) with its data in `dataDir`, and resolves once
  * it accepts connections.
  */
-export async function startFerretDB(options: { dataDir: string; port: number; log: Log; detached?: boolean }): Promise<EmbeddedDatabase> {
-  const binary = ensureFerretDB(options.log);
+export async function startFerretDB(options: {
+  dataDir: string;
+  port: number;
+  log: Log;
+  detached?: boolean;
+  /** Which build to run; defaults to the patched one. */
+  variant?: FerretDBVariant;
+}): Promise<EmbeddedDatabase> {
+  const binary = ensureFerretDB(options.log, options.variant);
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port === 0 ? await freePort() : options.port;
   // Something else on the port (another FerretDB, a mongod) would answer our connection checks while
