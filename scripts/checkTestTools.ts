@@ -6,7 +6,7 @@
 import { ferretdbBinary } from './lib/ferretdb';
 import { describeMissingTestTools, findMissingTestTools } from './lib/findMissingTestTools';
 
-const missing = findMissingTestTools({ env: process.env, ferretdbBinary });
+const missing = findMissingTestTools({ env: process.env, ferretdbBinary: ferretdbBinary() });
 if (missing.length > 0) {
   process.stderr.write(`${describeMissingTestTools(missing)}\n`);
   process.exit(1);
