@@ -14,6 +14,8 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
+      // A package's dist/ layout is not its contract: a minor release may move what a deep import names.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/dist/*'], message: "Import the package's public entry point, not its dist/ internals." }] }],
     },
   },
   {

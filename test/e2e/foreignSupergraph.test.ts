@@ -5,8 +5,7 @@ import { composeServices } from '@apollo/composition';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { ConfigError, createLogger, GraphQLService, verifyRequestSignature } from '@fedstack/common';
+import { ConfigError, createLogger, GraphQLService, verifyRequestSignature, type SubgraphResolvers } from '@fedstack/common';
 import { parse } from 'graphql';
 import { loadConfig } from '../../router/src/config';
 import type { RouterContext } from '../../router/src/context';
@@ -33,7 +32,7 @@ function writeSupergraph(subgraphs: Record<string, string>): string {
 }
 
 /** A subgraph that answers only requests signed with `secret`, as ours do. */
-async function startSubgraph(name: string, sdl: string, resolvers: GraphQLResolverMap<unknown>, secret: string): Promise<GraphQLService<BaseContext>> {
+async function startSubgraph(name: string, sdl: string, resolvers: SubgraphResolvers, secret: string): Promise<GraphQLService<BaseContext>> {
   const service = new GraphQLService<BaseContext>({
     name,
     apollo: new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }), plugins: [ApolloServerPluginInlineTraceDisabled()] }),

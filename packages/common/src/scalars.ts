@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { ErrorCode } from './errors';
 
 /**
  * The `DateTime` scalar both subgraphs declare: a JavaScript `Date` inside, an ISO-8601 UTC string on
@@ -25,7 +26,7 @@ function parseDateTime(value: unknown): Date {
   const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
   if (Number.isNaN(date.getTime())) {
     throw new GraphQLError(`DateTime must be an ISO-8601 string, but got: ${JSON.stringify(value)}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
     });
   }
   return date;

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Db } from 'mongodb';
 import type { CommonConfig, MongoConfig, SigningConfig } from './config';
@@ -14,6 +13,12 @@ import { createMetrics, useRequestMetrics, watchMongo } from './metrics';
 import { GraphQLService, type Readiness } from './httpServer';
 import { createLogger, type Logger } from './logger';
 import { connectDatabase, type Database } from './mongo';
+
+/**
+ * The resolver map `buildSubgraphSchema` takes (with `__resolveReference`), derived from its public
+ * signature: `@apollo/subgraph` does not export the type from its entry point.
+ */
+export type SubgraphResolvers = NonNullable<Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>['resolvers']>;
 
 /** The folder with the SDL files, the single source of truth for every subgraph's schema. */
 export const schemaDir = resolve(__dirname, '../../../schema');
@@ -77,7 +82,7 @@ export async function createSubgraphService<TContext extends BaseContext>(option
   const observeBatch = (loader: string, size: number) => metrics.batchSize.observe({ loader }, size);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSchema(options.schemaFile)),
-    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    resolvers: options.resolvers as SubgraphResolvers,
   });
   const apollo = new ApolloServer<TContext>({
     schema,
