@@ -274,7 +274,13 @@ export class GraphQLService<TContext extends BaseContext> {
       const prepared = await this.options.prepareRequest(httpGraphQLRequest, req, scope);
       if (prepared.kind === 'answer') {
         for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
-        return sendJson(res, prepared.status, prepared.body);
+        // As Apollo Server answers: a client that accepts GraphQL over HTTP's own media type gets it,
+        // and with it reads a 4xx as a GraphQL response (Apollo Client reads a 4xx in plain JSON as a
+        // server failure instead, and hides the code).
+        const graphqlResponse = /application\/graphql-response\+json/i.test(headers.get('accept') ?? '');
+        res.writeHead(prepared.status, { 'content-type': `${graphqlResponse ? 'application/graphql-response+json' : 'application/json'}; charset=utf-8` });
+        res.end(JSON.stringify(prepared.body));
+        return;
       }
       httpGraphQLRequest = prepared.request;
     }
