@@ -45,6 +45,10 @@ COPY --from=build /app/packages/common/dist/ packages/common/dist/
 COPY --from=build /app/subgraphs/users/dist/ subgraphs/users/dist/
 COPY --from=build /app/subgraphs/orders/dist/ subgraphs/orders/dist/
 COPY --from=build /app/router/dist/ router/dist/
+# The web app's trusted-documents manifest, where the router looks by default (PERSISTED_DOCUMENTS_PATH):
+# production runs only these operations (PERSISTED_DOCUMENTS=require). Other clients' manifests: mount
+# them and list them in PERSISTED_DOCUMENTS_PATH (docs/clients.md#trusted-documents).
+COPY web/src/__generated__/persisted-documents.json web/src/__generated__/persisted-documents.json
 
 # Files stay owned by root, so the service cannot rewrite its own code.
 USER node

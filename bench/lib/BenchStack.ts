@@ -115,6 +115,8 @@ export class BenchStack {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'production',
+      // The scenarios send operation text, and the trusted-documents one ids too: both run.
+      PERSISTED_DOCUMENTS: 'allow',
       LOG_LEVEL: 'warn',
       MONGO_URL: database.url,
       USERS_DB_NAME: `${prefix}_users`,

@@ -9,7 +9,7 @@ import { LoadGenerator, summarizeLatencies, type LoadJob, type LoadResult } from
 import { measureSoak, type SoakResult } from './measureSoak';
 import type { BenchOptions } from './parseOptions';
 import { machineBusySeconds, ProcessSampler, type ProcessUsage } from './procStats';
-import { createScenarios, benchData, type ScenarioName } from './scenarios';
+import { createScenarios, benchData, requestPath, type ScenarioName } from './scenarios';
 import { summarizeProfile, type ProfileSummary } from './summarizeProfile';
 import { startTarget, targetTitles, type RunningTarget, type TargetName, type TargetOptions } from './startTarget';
 
@@ -141,7 +141,10 @@ async function checkFirstAnswer(bench: Bench, target: RunningTarget, scenarioNam
   const scenario = createScenarios(benchData(bench.stack.seed))[scenarioName];
   try {
     await waitForQuiet(() => commandsFor(bench, target));
-    const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bench.stack.authorization }, body: scenario.body(0) });
+    const response =
+      scenario.method === 'GET'
+        ? await fetch(new URL(requestPath(target.url, scenario, 0), target.url), { headers: { 'apollo-require-preflight': 'true', authorization: bench.stack.authorization } })
+        : await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bench.stack.authorization }, body: scenario.body(0) });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`status ${response.status}: ${text.slice(0, 300)}`);
     scenario.check(JSON.parse(text));
@@ -294,7 +297,10 @@ async function measureTargets(
     for (const [index, scenario] of scenarios.entries()) {
       const failures = new Map<TargetName, string>(notStarted);
       const oneRequest = new Map<TargetName, number>();
+      // A scenario only our router runs is not measured (nor reported) for the others.
+      const skipped = new Set<TargetName>(createScenarios(benchData(bench.stack.seed))[scenario].ourRouterOnly ? names.filter((name) => name !== 'router' && name !== 'router-plain') : []);
       for (const target of running) {
+        if (skipped.has(target.name)) continue;
         const checked = await checkFirstAnswer(bench, target, scenario);
         if ('failed' in checked) {
           bench.log(`  ${checked.failed}`);
@@ -303,7 +309,7 @@ async function measureTargets(
           oneRequest.set(target.name, checked.commands);
         }
       }
-      const live = running.filter((target) => !failures.has(target.name));
+      const live = running.filter((target) => !failures.has(target.name) && !skipped.has(target.name));
       const windows = new Map<TargetName, Window[]>(live.map((target) => [target.name, []]));
       for (let round = 0; round < settings.rounds; round++) {
         const shift = live.length > 0 ? (round + index) % live.length : 0;
@@ -317,6 +323,7 @@ async function measureTargets(
         }
       }
       for (const name of names) {
+        if (skipped.has(name)) continue;
         const failed = failures.get(name);
         if (failed) {
           results.push(failedResult(name, scenario, failed));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { webManifestPath } from '../../router/src/config';
 import { demoOrders, demoUsers, type SeedOptions } from '../../scripts/lib/seed';
 
 /**
@@ -8,7 +10,7 @@ import { demoOrders, demoUsers, type SeedOptions } from '../../scripts/lib/seed'
  */
 
 /** The names of the scenarios, in the order they run (the write last: it adds orders, cleaned up after). */
-export const scenarioNames = ['userWithOrders', 'usersWithOrders', 'orderWithUser', 'distinctMix', 'publicUsers', 'placeOrder'] as const;
+export const scenarioNames = ['userWithOrders', 'usersWithOrders', 'orderWithUser', 'distinctMix', 'publicUsers', 'webOrdersText', 'webOrdersById', 'webUsersGet', 'placeOrder'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** One scenario. */
@@ -20,8 +22,15 @@ export interface Scenario {
   mutation: boolean;
   /** Whether every request is the same (so deduplication and caches may serve it). */
   repeated: boolean;
-  /** The JSON body of the `i`-th request. */
+  /** The JSON body of the `i`-th request (a POST), or its search string (a GET, see `method`). */
   body(i: number): string;
+  /** `GET` sends `body(i)` as the URL's search string, with no body. Defaults to `POST`. */
+  method?: 'GET' | 'POST';
+  /**
+   * Only our router runs it: the trusted-documents scenarios send ids from the web app's manifest,
+   * which no other target knows.
+   */
+  ourRouterOnly?: boolean;
   /** Throws a sentence when `response` (a parsed body) is not the answer this scenario expects. */
   check(response: unknown): void;
 }
@@ -62,6 +71,19 @@ const placeOrderMutation = `mutation PlaceOrder($input: PlaceOrderInput!) {
 
 const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
+/** The web app's operations as its manifest holds them (what its production build sends ids of). */
+function webOperation(name: string): { id: string; text: string } {
+  const manifest = JSON.parse(readFileSync(webManifestPath, 'utf8')) as Record<string, string>;
+  const found = Object.entries(manifest).find(([, text]) => new RegExp(`(query|mutation) ${name}\\b`).test(text));
+  if (!found) throw new Error(`the web app's manifest has no operation ${name}`);
+  return { id: found[0], text: found[1] };
+}
+
+/** The `path` and search of a GET request, for a scenario whose `method` is GET. */
+export function requestPath(url: string, scenario: Scenario, i: number): string {
+  return scenario.method === 'GET' ? `${new URL(url).pathname}?${scenario.body(i)}` : new URL(url).pathname;
+}
+
 /** The data of a response, or a thrown sentence naming what is wrong with it. */
 function dataOf(response: unknown): Record<string, unknown> {
   const { data, errors } = (response ?? {}) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string }> };
@@ -88,6 +110,8 @@ export function createScenarios(data: BenchData): Record<ScenarioName, Scenario>
   const orderInput = { userId: data.writerId, items: [{ sku: 'MUG-040', name: 'Coffee mug', quantity: 1, unitPrice: 1250 }] };
   // Users that have orders (the seed leaves the last tenth without): the mix cycles through them.
   const buyers = data.userIds.slice(0, Math.max(1, Math.floor(data.userIds.length * 0.9)));
+  const webOrders = webOperation('UserOrders');
+  const webUsers = webOperation('UsersPage');
   return {
     userWithOrders: {
       name: 'userWithOrders',
@@ -148,6 +172,39 @@ export function createScenarios(data: BenchData): Record<ScenarioName, Scenario>
         const nodes = (dataOf(response).users as { nodes?: Array<{ name?: string }> } | undefined)?.nodes;
         const expected = Math.min(20, data.userIds.length);
         if (nodes?.length !== expected || !nodes.every((node) => node.name)) throw new Error(`expected ${expected} users with names, but got: ${JSON.stringify(nodes).slice(0, 300)}`);
+      },
+    },
+    // The web app's heaviest page (a user with a page of orders: private, so never cached), sent as its
+    // development build sends it and as its production build does: what an id saves the router.
+    webOrdersText: {
+      name: 'webOrdersText',
+      title: "the web app's UserOrders by its full text (POST), as its development build sends it",
+      mutation: false,
+      repeated: true,
+      ourRouterOnly: true,
+      body: () => body(webOrders.text, { id: oneUser, first: 10 }),
+      check: (response) => expectUserWithOrders(dataOf(response).user),
+    },
+    webOrdersById: {
+      name: 'webOrdersById',
+      title: "the web app's UserOrders by its manifest id (POST `documentId`)",
+      mutation: false,
+      repeated: true,
+      ourRouterOnly: true,
+      body: () => JSON.stringify({ documentId: webOrders.id, variables: { id: oneUser, first: 10 } }),
+      check: (response) => expectUserWithOrders(dataOf(response).user),
+    },
+    webUsersGet: {
+      name: 'webUsersGet',
+      title: "the web app's UsersPage by id as a GET (public: answered from the response cache)",
+      mutation: false,
+      repeated: true,
+      ourRouterOnly: true,
+      method: 'GET',
+      body: () => new URLSearchParams({ documentId: webUsers.id, variables: JSON.stringify({ first: 10 }) }).toString(),
+      check: (response) => {
+        const nodes = (dataOf(response).users as { nodes?: unknown[] } | undefined)?.nodes;
+        if (nodes?.length !== Math.min(10, data.userIds.length)) throw new Error(`expected a page of users, but got: ${JSON.stringify(nodes).slice(0, 300)}`);
       },
     },
     placeOrder: {

@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { summarizeLatencies, type LoadJob, type LoadResult, type LoadWorkerMessage, type LoadWorkerRequest } from '../lib/LoadGenerator';
-import { benchData, createScenarios } from '../lib/scenarios';
+import { benchData, createScenarios, requestPath } from '../lib/scenarios';
 
 async function run(job: LoadJob): Promise<{ result: LoadResult; latenciesMs: number[] }> {
   const scenario = createScenarios(benchData(job.seed))[job.scenario];
@@ -16,14 +16,18 @@ async function run(job: LoadJob): Promise<{ result: LoadResult; latenciesMs: num
   // Without a callback, autocannon returns its event emitter made thenable (its types show only the promise).
   const instance = autocannon({
     url: job.url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...job.headers },
+    method: scenario.method ?? 'POST',
+    // A GET needs the header the router's CSRF prevention asks for, as the web app sends it.
+    headers: scenario.method === 'GET' ? { 'apollo-require-preflight': 'true', ...job.headers } : { 'content-type': 'application/json', ...job.headers },
     connections: job.connections,
     duration: job.durationSeconds,
     timeout: job.timeoutSeconds,
     requests: [
       {
-        setupRequest: (request) => ({ ...request, body: scenario.body(next++) }),
+        setupRequest: (request) => {
+          const i = next++;
+          return scenario.method === 'GET' ? { ...request, path: requestPath(job.url, scenario, i) } : { ...request, body: scenario.body(i) };
+        },
         onResponse: (status, body) => {
           if (status >= 200 && status < 300 && body.includes('"errors"')) graphqlErrors++;
         },

@@ -13,7 +13,7 @@ describe('the router config', () => {
   it('turns the query plan and introspection off in production unless enabled', () => {
     const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40) };
     expect(loadConfig(production)).toMatchObject({ exposeQueryPlan: false, introspection: false, playground: false, allowedOrigins: [] });
-    expect(loadConfig({ ...production, INTROSPECTION: 'true', PLAYGROUND: 'true' })).toMatchObject({ introspection: true, playground: true });
+    expect(loadConfig({ ...production, INTROSPECTION: 'true', PLAYGROUND: 'true', PERSISTED_DOCUMENTS: 'allow' })).toMatchObject({ introspection: true, playground: true });
   });
 
   it('reads SUBGRAPH_<NAME>_URL for any subgraph name', () => {
@@ -29,6 +29,33 @@ describe('the router config', () => {
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'live', SUPERGRAPH_PATH: 'x.graphql' })).toThrow(ConfigError);
     expect(() => loadConfig({ SUPERGRAPH_MODE: 'dynamic' })).toThrow('SUPERGRAPH_MODE must be one of static, live, but got: "dynamic"');
     expect(() => loadConfig({ SUBGRAPH_USERS_URL: 'users:4001' })).toThrow('SUBGRAPH_USERS_URL must be an http(s) URL');
+  });
+});
+
+describe('the trusted-documents settings', () => {
+  const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'p'.repeat(40) };
+
+  it('require manifest operations in production and allow text elsewhere, trusting the web app\'s manifest by default', () => {
+    expect(loadConfig(production).trustedDocuments).toEqual({
+      mode: 'require',
+      paths: [resolve(__dirname, '../../web/src/__generated__/persisted-documents.json')],
+      pollIntervalMs: 2000,
+      redis: undefined,
+      adminBypass: false,
+    });
+    expect(loadConfig({}).trustedDocuments.mode).toBe('allow');
+    expect(loadConfig({ PERSISTED_DOCUMENTS_PATH: 'a.json, /srv/manifests', REDIS_URL: 'redis://r:6379' }).trustedDocuments).toMatchObject({
+      paths: [resolve('a.json'), '/srv/manifests'],
+      redis: { url: 'redis://r:6379', keyPrefix: 'fedstack:router:', timeoutMs: 100 },
+    });
+  });
+
+  it('turn the playground off by default where it could run nothing, and refuse it when asked for', () => {
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require' }).playground).toBe(false);
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'require', PERSISTED_DOCUMENTS_ADMIN_BYPASS: 'true' }).playground).toBe(true);
+    expect(() => loadConfig({ ...production, PLAYGROUND: 'true' })).toThrow('PLAYGROUND=true cannot run anything with PERSISTED_DOCUMENTS=require');
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS_ADMIN_BYPASS: 'true' })).toThrow('PERSISTED_DOCUMENTS_ADMIN_BYPASS only applies to PERSISTED_DOCUMENTS=require');
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'strict' })).toThrow('PERSISTED_DOCUMENTS must be one of off, allow, require, but got: "strict"');
   });
 });
 

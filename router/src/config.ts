@@ -19,6 +19,7 @@ import {
 } from '@fedstack/common';
 import type { AuthConfig } from './auth/createTokenVerifier';
 import type { ResponseCacheConfig } from './cache/createResponseCache';
+import type { TrustedDocumentsConfig } from './persisted/createTrustedDocuments';
 import type { OperationLimits } from './plugins/useOperationLimits';
 import type { ResilienceOptions } from './resilience/createResilientFetcher';
 import { loadWorkerConfig } from './runWorkers';
@@ -66,9 +67,18 @@ export interface RouterConfig {
   allowedOrigins: string[];
   /**
    * `PLAYGROUND`: serve the GraphiQL playground at `/playground`, and at `/graphql` to a browser.
-   * Defaults to true outside production.
+   * Defaults to true outside production, unless `PERSISTED_DOCUMENTS=require` refuses what it sends
+   * (operation text) and no admin may bypass it.
    */
   playground: boolean;
+  /**
+   * Trusted documents (see persisted/createTrustedDocuments.ts): `PERSISTED_DOCUMENTS` (`off`, `allow`,
+   * `require`; defaults to `require` in production, `allow` elsewhere), `PERSISTED_DOCUMENTS_PATH`
+   * (manifest files or folders, comma-separated; defaults to the web app's
+   * `web/src/__generated__/persisted-documents.json`), `PERSISTED_DOCUMENTS_POLL_INTERVAL_MS` (2000),
+   * `PERSISTED_DOCUMENTS_ADMIN_BYPASS` (false), and `REDIS_URL` for manifests published to Redis.
+   */
+  trustedDocuments: TrustedDocumentsConfig;
   /** Bearer-token verification (see auth/createTokenVerifier.ts for each setting). */
   auth: AuthConfig;
   /**
@@ -107,6 +117,9 @@ export interface RouterLimits extends OperationLimits {
   maxTokens: number;
 }
 
+/** The manifest codegen writes for the web app (codegen.yml): what the router trusts unless told otherwise. */
+export const webManifestPath = resolve(schemaDir, '../web/src/__generated__/persisted-documents.json');
+
 /** The HS256 secret `npm start` and `npm run token` use when `AUTH_JWT_SECRET` is unset: development only. */
 export const developmentJwtSecret = 'development-only-jwt-secret-do-not-use-in-production';
 
@@ -143,6 +156,20 @@ export function loadConfig(env: Env): RouterConfig {
   if (common.nodeEnv === 'production' && !jwtSecret && !jwksUrl) {
     throw new ConfigError('In production set AUTH_JWKS_URL (your identity provider\'s keys) or AUTH_JWT_SECRET (HS256, at least 32 random characters).');
   }
+  // Production runs only what its clients shipped (docs/security.md#trusted-documents says why);
+  // development takes text too, for the playground, tools and tests.
+  const persistedMode = readEnum(env, 'PERSISTED_DOCUMENTS', ['off', 'allow', 'require'], development ? 'allow' : 'require');
+  const adminBypass = readBoolean(env, 'PERSISTED_DOCUMENTS_ADMIN_BYPASS', false);
+  const textRefused = persistedMode === 'require' && !adminBypass;
+  if (textRefused && readString(env, 'PLAYGROUND') !== undefined && readBoolean(env, 'PLAYGROUND', false)) {
+    throw new ConfigError(
+      'PLAYGROUND=true cannot run anything with PERSISTED_DOCUMENTS=require (the playground sends operation text): set PERSISTED_DOCUMENTS_ADMIN_BYPASS=true to let admins run any operation, or PERSISTED_DOCUMENTS=allow.',
+    );
+  }
+  if (adminBypass && persistedMode !== 'require') throw new ConfigError('PERSISTED_DOCUMENTS_ADMIN_BYPASS only applies to PERSISTED_DOCUMENTS=require: unset it, or set that mode.');
+  const redisUrl = readRedisUrl(env, 'REDIS_URL');
+  const redisTimeoutMs = readInt(env, 'REDIS_TIMEOUT_MS', 100, { min: 5, max: 10_000 });
+  const redisKeyPrefix = readString(env, 'REDIS_KEY_PREFIX', 'fedstack:router:');
   const config: RouterConfig = {
     common,
     host: readString(env, 'ROUTER_HOST', '0.0.0.0'),
@@ -155,7 +182,14 @@ export function loadConfig(env: Env): RouterConfig {
     exposeQueryPlan: readBoolean(env, 'EXPOSE_QUERY_PLAN', development),
     introspection: readBoolean(env, 'INTROSPECTION', development),
     allowedOrigins: readList(env, 'CORS_ALLOWED_ORIGINS', development ? ['http://localhost:5173'] : []),
-    playground: readBoolean(env, 'PLAYGROUND', development),
+    playground: readBoolean(env, 'PLAYGROUND', development && !textRefused),
+    trustedDocuments: {
+      mode: persistedMode,
+      paths: readList(env, 'PERSISTED_DOCUMENTS_PATH', [webManifestPath]).map((path) => resolve(path)),
+      pollIntervalMs: readInt(env, 'PERSISTED_DOCUMENTS_POLL_INTERVAL_MS', 2000, { min: 100, max: 3_600_000 }),
+      redis: redisUrl ? { url: redisUrl, keyPrefix: redisKeyPrefix, timeoutMs: redisTimeoutMs } : undefined,
+      adminBypass,
+    },
     auth: {
       jwtSecret,
       jwksUrl,
@@ -187,9 +221,9 @@ export function loadConfig(env: Env): RouterConfig {
     responseCache: {
       enabled: readBoolean(env, 'RESPONSE_CACHE', true),
       maxBytes: readInt(env, 'RESPONSE_CACHE_MAX_MB', 64, { min: 1, max: 65_536 }) * 1024 * 1024,
-      redisUrl: readRedisUrl(env, 'REDIS_URL'),
-      redisTimeoutMs: readInt(env, 'REDIS_TIMEOUT_MS', 100, { min: 5, max: 10_000 }),
-      redisKeyPrefix: readString(env, 'REDIS_KEY_PREFIX', 'fedstack:router:'),
+      redisUrl,
+      redisTimeoutMs,
+      redisKeyPrefix,
     },
     workers: loadWorkerConfig(env).workers,
   };
@@ -217,7 +251,7 @@ export function subgraphSettingKey(subgraphName: string): string {
 }
 
 /** Reads an optional `redis://` or `rediss://` URL. */
-function readRedisUrl(env: Env, name: string): string | undefined {
+export function readRedisUrl(env: Env, name: string): string | undefined {
   const raw = readString(env, name);
   if (raw === undefined) return undefined;
   let protocol: string | undefined;

@@ -7,6 +7,7 @@ import { createResponseCache } from './cache/createResponseCache';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
 import { createGateway, type SubgraphEndpoints } from './gateway';
+import { createTrustedDocuments } from './persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
 import { useInflightQueryDedup } from './plugins/useInflightQueryDedup';
 import { useOperationLimits } from './plugins/useOperationLimits';
@@ -24,12 +25,17 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const { gateway, endpoints } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
+  // Loaded before anything listens: a router in `require` mode without its manifest must not start.
+  const trustedDocuments = createTrustedDocuments(config.trustedDocuments, { logger, metrics, verifyToken });
   const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     gateway,
     logger,
     introspection: config.introspection,
+    // Ids are resolved by trustedDocuments before Apollo Server sees a request; its own automatic
+    // persisted queries would register any text a client sends, in every mode.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: config.common.errorStackTraces,
     // The parser itself stops at the token limit, before building anything from a huge document.
     parseOptions: { maxTokens: config.limits.maxTokens },
@@ -69,7 +75,10 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     maxBodyBytes: config.limits.maxBodyBytes,
     allowedOrigins: config.allowedOrigins,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
-    onStopped: async () => responseCache?.close(),
+    prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
+    onStopped: async () => {
+      await Promise.all([responseCache?.close(), trustedDocuments.close()]);
+    },
   });
 }
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId } from 'mongodb';
 import type { Page } from 'playwright-core';
 import { mintToken } from '../../router/src/auth/mintToken';
+import { webManifestPath } from '../../router/src/config';
 import { demoOrders, demoUsers } from '../../scripts/lib/seed';
 import { testAuth } from '../support/auth';
 import { openBrowser, type BrowserSession } from '../support/browser';
@@ -12,8 +13,10 @@ import { serveStatic, type StaticServer } from '../support/staticServer';
 import { buildWebApp } from '../support/webApp';
 
 /**
- * The web app (web/) as a person uses it: built by Vite against a running router, served from an origin
- * of its own, in headless Chromium. The page calls the router cross-origin, so this also checks CORS.
+ * The web app (web/) as a person uses it: its production build (Vite's `build`), against a running
+ * router in production's trusted-documents mode (`PERSISTED_DOCUMENTS=require`, the web app's manifest),
+ * served from an origin of its own, in headless Chromium. The page calls the router cross-origin, so
+ * this also checks CORS; and it sends ids only, which the router would refuse otherwise.
  */
 const seed = { users: 25, orders: 150 };
 const users = demoUsers(seed.users);
@@ -23,6 +26,10 @@ const firstUserId = firstUser._id.toHexString();
 const firstUserOrders = demoOrders(users, seed.orders)
   .filter((order) => order.userId.equals(firstUser._id))
   .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+/** The web app's manifest as codegen wrote it: id → text. */
+const manifest = JSON.parse(readFileSync(webManifestPath, 'utf8')) as Record<string, string>;
+/** The web app's users query, by its id: what a page in production may send. */
+const usersPageId = Object.keys(manifest).find((id) => manifest[id]!.includes('query UsersPage'))!;
 const usd = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 
 let outDir: string;
@@ -30,17 +37,22 @@ let site: StaticServer;
 let stack: Stack;
 let browser: BrowserSession;
 let page: Page;
+/** Every GraphQL request the page sent to the router: method, URL and body. */
+const sent: Array<{ method: string; url: string; body: string | null }> = [];
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'fedstack-web-'));
   // The site's origin must be known before the router starts (to allow it), and the router's URL before
   // the app is built (to call it): serve the empty folder first, build into it last.
   site = await serveStatic(outDir);
-  stack = await startStack({ seed, env: { CORS_ALLOWED_ORIGINS: site.origin } });
+  stack = await startStack({ seed, env: { CORS_ALLOWED_ORIGINS: site.origin, PERSISTED_DOCUMENTS: 'require' } });
   await buildWebApp({ routerUrl: stack.routerUrl, outDir });
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(15_000);
+  page.on('request', (request) => {
+    if (request.url().startsWith(stack.routerUrl)) sent.push({ method: request.method(), url: request.url(), body: request.postData() });
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -145,6 +157,20 @@ describe('the web app', () => {
     expect(await page.locator('form.place-order').count()).toBe(0);
   });
 
+  it('sent every operation by its manifest id and none by its text: queries as GET, mutations as POST', () => {
+    const requests = sent.map(({ method, url, body }) => {
+      const params = new URL(url).searchParams;
+      const envelope = method === 'GET' ? { documentId: params.get('documentId'), query: params.get('query') } : (JSON.parse(body ?? '{}') as { documentId?: string; query?: string });
+      const text = manifest[envelope.documentId ?? ''] ?? '';
+      return { method, known: text !== '', operation: /(query|mutation) (\w+)/.exec(text)?.slice(1, 3).join(' '), query: envelope.query ?? null };
+    });
+    expect(requests.length).toBeGreaterThan(5);
+    expect(requests.filter((request) => !request.known || request.query !== null)).toEqual([]);
+    expect(new Set(requests.map(({ method, operation }) => `${method} ${operation}`))).toEqual(
+      new Set(['GET query UsersPage', 'GET query UserOrders', 'GET query SignedInUser', 'POST mutation PlaceOrder']),
+    );
+  });
+
   it.each([
     ['Apollo Client with clientAwareness', { 'content-type': 'application/json', 'apollographql-client-name': 'web', 'apollographql-client-version': '1.2.3' }],
     ['urql', { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed' }],
@@ -154,17 +180,17 @@ describe('the web app', () => {
     await page.goto(site.url);
     // Chromium runs the real preflight: a header the router does not allow makes fetch reject.
     const outcome = await page.evaluate(
-      async ({ url, headers }) => {
+      async ({ url, headers, documentId }) => {
         try {
-          const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: '{ users(first: 1) { totalCount } }' }) });
-          return { status: response.status, body: (await response.json()) as unknown };
+          const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ documentId, variables: { first: 1 } }) });
+          return { status: response.status, totalCount: ((await response.json()) as { data?: { users?: { totalCount?: number } } }).data?.users?.totalCount };
         } catch (error) {
           return { failed: String(error) };
         }
       },
-      { url: stack.routerUrl, headers },
+      { url: stack.routerUrl, headers, documentId: usersPageId },
     );
-    expect(outcome).toEqual({ status: 200, body: { data: { users: { totalCount: seed.users } } } });
+    expect(outcome).toEqual({ status: 200, totalCount: seed.users });
   });
 
   it('is refused by the browser when served from an origin the router does not allow', async () => {

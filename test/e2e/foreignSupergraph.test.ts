@@ -52,7 +52,8 @@ describe('a foreign supergraph with subgraphs named all-products and product-nam
   let products: GraphQLService<BaseContext>;
   let names: GraphQLService<BaseContext>;
   let router: GraphQLService<RouterContext>;
-  const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'j'.repeat(40), SUPERGRAPH_PATH: supergraphPath, LOG_LEVEL: 'silent' };
+  // Operation text, as a foreign graph's clients would send without a manifest for this router.
+  const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'j'.repeat(40), SUPERGRAPH_PATH: supergraphPath, LOG_LEVEL: 'silent', PERSISTED_DOCUMENTS: 'allow' };
 
   beforeAll(async () => {
     products = await startSubgraph('all-products', productsSdl, { Query: { b: () => ({ a: [{ id: '1' }] }) } }, secrets['all-products']);

@@ -208,6 +208,17 @@ describe('the playground in production', () => {
       const navigation = await get(stack.routerUrl, { accept: browserAccept });
       expect(navigation.headers['content-type']).not.toContain('text/html');
       expect(navigation.body.toString('utf8')).not.toContain('<div id="graphiql">');
+      // Production runs only its clients' manifests: the text is refused before introspection is considered.
+      const { status, body } = await postGraphQL(stack.routerUrl, introspection);
+      expect([status, body.errors?.[0]?.extensions?.code]).toEqual([400, 'PERSISTED_DOCUMENT_REQUIRED']);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('refuses introspection too when operation text is allowed (PERSISTED_DOCUMENTS=allow)', async () => {
+    const stack = await startStack({ env: { ...productionEnv(), PERSISTED_DOCUMENTS: 'allow' } });
+    try {
       const { body } = await postGraphQL(stack.routerUrl, introspection);
       expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     } finally {
@@ -215,8 +226,8 @@ describe('the playground in production', () => {
     }
   });
 
-  it('is on, with introspection for its docs, when PLAYGROUND=true and INTROSPECTION=true', async () => {
-    const stack = await startStack({ env: { ...productionEnv(), PLAYGROUND: 'true', INTROSPECTION: 'true' } });
+  it('is on, with introspection for its docs, when PLAYGROUND=true and INTROSPECTION=true (and operation text is allowed)', async () => {
+    const stack = await startStack({ env: { ...productionEnv(), PLAYGROUND: 'true', INTROSPECTION: 'true', PERSISTED_DOCUMENTS: 'allow' } });
     try {
       const origin = new URL(stack.routerUrl).origin;
       const page = await get(`${origin}/playground`);

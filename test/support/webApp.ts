@@ -13,7 +13,8 @@ export interface WebAppBuild {
 }
 
 /**
- * Builds web/ with Vite's JavaScript API, as `npm run web:build` does, but calling `routerUrl`.
+ * Builds web/ with Vite's JavaScript API, as `npm run web:build` does (a production build, which sends
+ * operations by id), but calling `routerUrl`.
  *
  * Vite 8 is ESM only and jest runs tests as CommonJS, where `import('vite')` cannot load it (jest's
  * module registry would need `--experimental-vm-modules`); so the build runs in a child Node process.
@@ -27,7 +28,9 @@ export function buildWebApp({ routerUrl, outDir }: WebAppBuild, timeoutMs = 60_0
     execFile(
       process.execPath,
       ['--input-type=module', '--eval', script],
-      { cwd: repoRoot, env: { ...process.env, VITE_ROUTER_URL: routerUrl, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      // NODE_ENV=production as `npm run web:build` has it: jest's `test` would make Vite build a
+      // development bundle (React's development build, `import.meta.env.PROD` false, operation text sent).
+      { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production', VITE_ROUTER_URL: routerUrl, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }, timeout: timeoutMs, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => (error ? fail(new Error(`vite build of web/ failed: ${error.message}\n${stdout}${stderr}`)) : done()),
     );
   });

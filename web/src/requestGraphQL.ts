@@ -1,5 +1,5 @@
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
-import { routerUrl } from './config';
+import { routerUrl, sendDocumentIds } from './config';
 import type { TypedDocumentString } from './__generated__/graphql';
 
 /**
@@ -58,8 +58,11 @@ export interface RequestOptions {
 }
 
 /**
- * Sends one operation to the router as GraphQL over HTTP prescribes, a `POST` of
- * `{ query, variables }` as JSON, and resolves with its typed data. The document comes from a
+ * Sends one operation to the router as GraphQL over HTTP prescribes, and resolves with its typed data.
+ * In development it is a `POST` of `{ query, variables }` as JSON. The production build sends the
+ * operation's id from the manifest codegen wrote (`documentId`, see {@link sendDocumentIds}) and never
+ * its text: a query as a `GET` (`?documentId=…&variables=…`), which the browser and a CDN may keep as
+ * long as the answer's `Cache-Control` says, a mutation as a `POST` of `{ documentId, variables }`. The document comes from a
  * `graphql()` tag compiled by GraphQL Code Generator, so the result and variable types come from the
  * schema, not from hand-written interfaces:
  *
@@ -79,11 +82,11 @@ export async function requestGraphQL<TResult, TVariables>(
   variables: TVariables,
   options: RequestOptions = {},
 ): Promise<Answer<TResult>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const headers: Record<string, string> = { accept: 'application/graphql-response+json, application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
   try {
-    response = await fetch(routerUrl, { method: 'POST', headers, body: JSON.stringify({ query: document.toString(), variables }) });
+    response = await fetch(...describeRequest(document, variables, headers));
   } catch (error) {
     // A fetch that rejects tells the page nothing more, on purpose: the router is down, the URL is
     // wrong, or the router did not allow this page's origin (CORS).
@@ -102,6 +105,26 @@ export async function requestGraphQL<TResult, TVariables>(
     throw error ?? new ApiError([{ code: ClientErrorCode.BAD_RESPONSE, message: `The API answered HTTP ${response.status} with neither data nor errors.` }], response.status);
   }
   return error ? { data: body.data, error } : { data: body.data };
+}
+
+/**
+ * The fetch for one operation: by id in the production build (a query as a GET, so that it can be
+ * cached), by text otherwise.
+ */
+function describeRequest<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables, headers: Record<string, string>): [string, RequestInit] {
+  const documentId = (document.__meta__ as { hash?: string } | undefined)?.hash;
+  if (!sendDocumentIds || documentId === undefined) {
+    return [routerUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: document.toString(), variables }) }];
+  }
+  // The client preset writes a document's operation first, its fragments after.
+  if (!/^\s*mutation\b/.test(document.toString())) {
+    const url = new URL(routerUrl);
+    url.searchParams.set('documentId', documentId);
+    url.searchParams.set('variables', JSON.stringify(variables));
+    // The router's CSRF prevention runs a GET only with this header, which a plain <img> or form cannot send.
+    return [url.href, { method: 'GET', headers: { ...headers, 'apollo-require-preflight': 'true' } }];
+  }
+  return [routerUrl, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ documentId, variables }) }];
 }
 
 /** The parts of a GraphQL error a person can act on. */

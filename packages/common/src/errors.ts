@@ -40,6 +40,12 @@ export enum ErrorCode {
   SUBGRAPH_TIMEOUT = 'SUBGRAPH_TIMEOUT',
   /** `placeOrder` with an idempotency key already used for a different order. */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** A persisted-document id (`documentId`, or Apollo's `sha256Hash` where registering is off) that no manifest the router loaded holds. */
+  PERSISTED_DOCUMENT_NOT_FOUND = 'PERSISTED_DOCUMENT_NOT_FOUND',
+  /** Operation text without a manifest id, refused unread under `PERSISTED_DOCUMENTS=require`. */
+  PERSISTED_DOCUMENT_REQUIRED = 'PERSISTED_DOCUMENT_REQUIRED',
+  /** A persisted-document id sent together with a text that is not the one the id stands for. */
+  PERSISTED_DOCUMENT_MISMATCH = 'PERSISTED_DOCUMENT_MISMATCH',
   /** Anything unexpected. The detail is logged, never sent outside development. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -65,6 +71,9 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.SUBGRAPH_UNAVAILABLE]: 503,
   [ErrorCode.SUBGRAPH_TIMEOUT]: 504,
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 409,
+  [ErrorCode.PERSISTED_DOCUMENT_NOT_FOUND]: 400,
+  [ErrorCode.PERSISTED_DOCUMENT_REQUIRED]: 400,
+  [ErrorCode.PERSISTED_DOCUMENT_MISMATCH]: 400,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -64,7 +64,19 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
    * answered 401 `UNAUTHENTICATED`, and its reason is logged, not sent.
    */
   verifyRequest?: (request: IncomingMessage, body: string, url: URL) => SignatureCheck;
+  /**
+   * Sees each GraphQL request once its body is read, before Apollo does: resolves with the request to
+   * run (the same or another) or with an answer to send instead. The router's trusted documents use it
+   * to turn a document id into the text it stands for, and to refuse what they must before any text is
+   * parsed (router/src/persisted).
+   */
+  prepareRequest?: (request: HTTPGraphQLRequest, incoming: IncomingMessage, scope: RequestScope) => Promise<PreparedRequest>;
 }
+
+/** What {@link GraphQLServiceOptions.prepareRequest} decides: run this request, or send this answer. */
+export type PreparedRequest =
+  | { kind: 'run'; request: HTTPGraphQLRequest }
+  | { kind: 'answer'; status: number; body: unknown; headers?: Record<string, string> };
 
 /** A handler for extra routes; resolves true when it wrote the response. */
 export type RouteHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
@@ -257,11 +269,30 @@ export class GraphQLService<TContext extends BaseContext> {
       }
     }
 
+    let httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+    if (this.options.prepareRequest) {
+      const prepared = await this.options.prepareRequest(httpGraphQLRequest, req, scope);
+      if (prepared.kind === 'answer') {
+        for (const [key, value] of Object.entries(prepared.headers ?? {})) res.setHeader(key, value);
+        // As Apollo Server answers: a client that accepts GraphQL over HTTP's own media type gets it,
+        // and with it reads a 4xx as a GraphQL response (Apollo Client reads a 4xx in plain JSON as a
+        // server failure instead, and hides the code).
+        const graphqlResponse = /application\/graphql-response\+json/i.test(headers.get('accept') ?? '');
+        res.writeHead(prepared.status, { 'content-type': `${graphqlResponse ? 'application/graphql-response+json' : 'application/json'}; charset=utf-8` });
+        res.end(JSON.stringify(prepared.body));
+        return;
+      }
+      httpGraphQLRequest = prepared.request;
+    }
     const response = await this.options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest,
       context: () => this.options.context(req, scope),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // A cache (the browser's, a CDN's) may keep an answer only under what it was chosen by: the format
+    // the client accepts, and, unless the answer is public (the same for anyone), who asked. Without
+    // `Authorization` here, a browser could hand a private answer to the next token used in the same tab.
+    res.setHeader('vary', /\bpublic\b/.test(response.headers.get('cache-control') ?? '') ? 'Origin, Accept' : 'Origin, Accept, Authorization');
     // Stopping began while this request ran: tell the client not to reuse the connection.
     if (this.stateValue === 'stopping') res.setHeader('connection', 'close');
     res.statusCode = response.status ?? 200;

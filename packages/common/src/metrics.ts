@@ -34,6 +34,11 @@ export interface Metrics {
   subgraphFetchErrors: Counter<'subgraph' | 'reason'>;
   /** Router only: queries answered from the response cache (`hit`), asked fresh (`bypass`), or not (`miss`). */
   responseCache: Counter<'result'>;
+  /**
+   * Router only: trusted-document requests by the manifest's operation name (`unknown` when the id is in
+   * no manifest, `text` for operation text without an id) and outcome (see router/src/persisted).
+   */
+  persistedDocuments: Counter<'operation' | 'outcome'>;
 }
 
 /** Creates a service's registry with Node's default process metrics and the platform's own. */
@@ -71,6 +76,12 @@ export function createMetrics(service: string): Metrics {
       registers,
     }),
     subgraphFetchErrors: new Counter({ name: 'subgraph_fetch_errors_total', help: 'Router to subgraph fetch failures by subgraph and reason.', labelNames: ['subgraph', 'reason'], registers }),
+    persistedDocuments: new Counter({
+      name: 'graphql_persisted_documents_total',
+      help: 'Trusted-document requests by the manifest operation name and outcome.',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    }),
     responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit), asked fresh by the client (bypass), or not (miss).', labelNames: ['result'], registers }),
   };
 }

@@ -110,7 +110,7 @@ export const SignedInUserDocument = new TypedDocumentString(`
     name
   }
 }
-    `) as unknown as TypedDocumentString<SignedInUserQuery, SignedInUserQueryVariables>;
+    `, {"hash":"sha256:83c3776e12c24764c971d244ffdf54bd59c9a0ae6e8efad6dcc658cba461736c"}) as unknown as TypedDocumentString<SignedInUserQuery, SignedInUserQueryVariables>;
 export const PlaceOrderDocument = new TypedDocumentString(`
     mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
@@ -130,7 +130,7 @@ export const PlaceOrderDocument = new TypedDocumentString(`
     unitPrice
     subtotal
   }
-}`) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+}`, {"hash":"sha256:7589102086eb503c7b1563c2cd9f25177353a0cde1f7e50bd12d2abcd19eba89"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
 export const UsersPageDocument = new TypedDocumentString(`
     query UsersPage($first: Int!, $after: String) {
   users(first: $first, after: $after) {
@@ -146,7 +146,7 @@ export const UsersPageDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<UsersPageQuery, UsersPageQueryVariables>;
+    `, {"hash":"sha256:6c874dc785885dfd13bf22a3002eb2f0a6b57db171a3b2c4dd0bb150f62fffd5"}) as unknown as TypedDocumentString<UsersPageQuery, UsersPageQueryVariables>;
 export const UserOrdersDocument = new TypedDocumentString(`
     query UserOrders($id: ID!, $first: Int!, $after: String) {
   user(id: $id) {
@@ -179,4 +179,4 @@ export const UserOrdersDocument = new TypedDocumentString(`
     unitPrice
     subtotal
   }
-}`) as unknown as TypedDocumentString<UserOrdersQuery, UserOrdersQueryVariables>;
+}`, {"hash":"sha256:344a1ca729e43be50a645aee06bc54254cc3111045bcf3fbc0ddf4d78c278108"}) as unknown as TypedDocumentString<UserOrdersQuery, UserOrdersQueryVariables>;
