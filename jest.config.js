@@ -3,7 +3,8 @@
  * HTTP, as the router sees it), `e2e` (through the router), `faults` (services as processes, killed,
  * restarted and signalled) and `browser` (pages in headless Chromium). All but `unit` run against real
  * servers and a real database: globalSetup starts the embedded one unless MONGO_URL is set.
- * `database` compares the patched embedded database with FerretDB as released.
+ * `database` compares the patched embedded database with FerretDB as released; `differential` compares
+ * the router's executor with stock Apollo Gateway's.
  * `npx jest --selectProjects e2e` runs one layer.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
@@ -23,6 +24,8 @@ module.exports = {
     },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // The router's executor against stock Apollo Gateway's on in-memory subgraphs over HTTP (no database).
+    { ...shared, displayName: 'differential', testMatch: ['<rootDir>/test/differential/**/*.test.ts'] },
     // The embedded database itself: the patched FerretDB against FerretDB as released (a differential test).
     { ...shared, displayName: 'database', testMatch: ['<rootDir>/test/database/**/*.test.ts'] },
     // Services as separate processes, killed, restarted and signalled: bounded in time, loopback only.

@@ -27,6 +27,9 @@ import { loadWorkerConfig } from './runWorkers';
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
 
+/** Who runs a query plan: the router's own executor, or stock Apollo Gateway's. */
+export type ExecutorKind = 'ours' | 'apollo';
+
 /** Everything the router reads from its environment, read once at start-up. */
 export interface RouterConfig {
   common: CommonConfig;
@@ -105,6 +108,13 @@ export interface RouterConfig {
   dedupeInboundQueries: boolean;
   /** Caching of public answers by cache-control hints (see cache/createResponseCache.ts). */
   responseCache: ResponseCacheConfig;
+  /**
+   * `ROUTER_EXECUTOR`: `ours` runs query plans with the router's executor (router/src/execution: plans
+   * and compiled response shapers kept per operation, one response tree written in place), `apollo` with
+   * stock Apollo Gateway's, for comparison and as a fallback. Both plan with Apollo Gateway's query
+   * planner and call the subgraphs through the same data sources. Defaults to `apollo`.
+   */
+  executor: ExecutorKind;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
 }
@@ -225,6 +235,7 @@ export function loadConfig(env: Env): RouterConfig {
       redisTimeoutMs,
       redisKeyPrefix,
     },
+    executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'apollo'),
     workers: loadWorkerConfig(env).workers,
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
 import { anonymous, ConfigError, developmentSigningSecret, randomHex, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
 import { createSigningFetcher } from './auth/signingFetcher';
 import type { RouterContext } from './context';
@@ -21,6 +21,8 @@ export interface RouterGateway {
   gateway: ApolloGateway;
   /** Subgraph name → GraphQL URL, for readiness checks. */
   endpoints: SubgraphEndpoints;
+  /** Subgraph name as the supergraph spells it → its data source, filled in as the gateway builds them (for the router's executor). */
+  services: Map<string, GraphQLDataSource>;
 }
 
 export function createGateway(config: RouterConfig, logger: Logger, metrics?: Metrics): RouterGateway {
@@ -30,6 +32,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
   // eslint-disable-next-line no-restricted-properties -- a setting of the library, not of ours
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const endpoints: SubgraphEndpoints = new Map();
+  const services = new Map<string, GraphQLDataSource>();
   const http = createHttpFetcher();
   const buildService = ({ name, url }: ServiceEndpointDefinition) => {
     const key = name.toLowerCase();
@@ -48,7 +51,9 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
       },
     );
     const fetcher = config.dedupeSubgraphRequests ? createDedupingFetcher(resilient) : resilient;
-    return new SubgraphDataSource({ url: target, fetcher });
+    const dataSource = new SubgraphDataSource({ url: target, fetcher });
+    services.set(name, dataSource);
+    return dataSource;
   };
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
   if (config.mode === 'live') {
@@ -60,6 +65,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
         supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
       }),
       endpoints,
+      services,
     };
   }
   let supergraphSdl: string;
@@ -72,7 +78,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Me
     );
   }
   checkSubgraphSettings(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
-  return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints };
+  return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints, services };
 }
 
 /** The subgraph names a supergraph declares (its `join__Graph` values), in lower case. */

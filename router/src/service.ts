@@ -6,6 +6,7 @@ import { createTokenVerifier } from './auth/createTokenVerifier';
 import { createResponseCache } from './cache/createResponseCache';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
+import { ExecutingGateway } from './execution';
 import { createGateway, type SubgraphEndpoints } from './gateway';
 import { createTrustedDocuments } from './persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
@@ -22,7 +23,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
   const metrics = createMetrics('router');
-  const { gateway, endpoints } = createGateway(config, logger, metrics);
+  const { gateway, endpoints, services } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
   // Loaded before anything listens: a router in `require` mode without its manifest must not start.
@@ -30,7 +31,8 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
-    gateway,
+    // Apollo Gateway loads and plans either way; ROUTER_EXECUTOR says who runs the plans.
+    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan }) : gateway,
     logger,
     introspection: config.introspection,
     // Ids are resolved by trustedDocuments before Apollo Server sees a request; its own automatic

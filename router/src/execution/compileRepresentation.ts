@@ -1,0 +1,41 @@
+import { getResponseName, type QueryPlanSelectionNode } from '@apollo/query-planner';
+import { hasOwn, mergeInto, type ResultMap } from './resultTree';
+import type { TypeMatcher } from './TypeMatcher';
+
+/** Builds the representation of one entity for an `_entities` fetch, or null when it has none. */
+export type RepresentationBuilder = (entity: ResultMap | null) => ResultMap | null;
+
+/**
+ * Compiles a fetch's `requires` selection (its keys and @requires fields) into a function that picks
+ * them out of an entity of the response tree: Apollo Gateway's `executeSelectionSet` in
+ * executeQueryPlan.ts, with the selection walked once here instead of once per entity per request.
+ * As there, an entity that lacks a required field (it failed upstream) gets no representation, and a
+ * type condition is tested against the entity's `__typename` in the supergraph.
+ */
+export function compileRepresentation(selections: readonly QueryPlanSelectionNode[], types: TypeMatcher): RepresentationBuilder {
+  const steps = selections.map((selection): ((source: ResultMap, result: ResultMap) => boolean) => {
+    if (selection.kind === 'Field') {
+      const name = getResponseName(selection);
+      const inner = selection.selections ? compileRepresentation(selection.selections, types) : undefined;
+      return (source, result) => {
+        if (!hasOwn(source, name) || source[name] === undefined) return false;
+        const value = source[name] as unknown;
+        if (Array.isArray(value)) result[name] = inner ? value.map((element: ResultMap | null) => inner(element)) : value;
+        else result[name] = inner ? inner(value as ResultMap | null) : value;
+        return true;
+      };
+    }
+    const condition = selection.typeCondition;
+    const inner = compileRepresentation(selection.selections, types);
+    return (source, result) => {
+      if (condition && types.isObjectOfType(source, condition)) mergeInto(result, inner(source));
+      return true;
+    };
+  });
+  return (source) => {
+    if (source === null) return null;
+    const result: ResultMap = {};
+    for (const step of steps) if (!step(source, result)) return null;
+    return result;
+  };
+}

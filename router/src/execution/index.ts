@@ -1,0 +1,2 @@
+/** The router's executor of query plans: what runs after Apollo Gateway has planned an operation. */
+export { ExecutingGateway, type ExecutingGatewayOptions } from './ExecutingGateway';

@@ -1,0 +1,39 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+
+/** What a subgraph does with one request instead of answering it (a fault a case injects). */
+export type Fault = 'error-500' | 'hang' | 'garbage';
+
+/** One in-memory subgraph: its SDL and resolvers over constant data. */
+export interface SubgraphFixture {
+  name: string;
+  typeDefs: string;
+  resolvers: GraphQLResolverMap<unknown>;
+}
+
+/** One operation both executors run, with what a client would send. */
+export interface OperationCase {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  /**
+   * Whether stock's answer has `errors` (else it must have data and no errors): so a case cannot pass
+   * by both routers failing alike, say on a fixture that does not work.
+   */
+  errors?: boolean;
+  /** Faults to inject for this case: by subgraph, applied to requests whose body contains `match` (every request when absent). */
+  faults?: Array<{ subgraph: string; fault: Fault; match?: string }>;
+  /**
+   * Where stock Apollo Gateway is wrong by the GraphQL or Federation spec: the answer the spec asks for,
+   * which the router gives, and why (documented in docs/federation.md). Without it, both must agree.
+   */
+  specAnswer?: { reason: string; body: unknown };
+}
+
+/** A supergraph to hold both executors to the same answers: its subgraphs, and the operations to run. */
+export interface SupergraphFixture {
+  name: string;
+  /** What the supergraph exercises, for the test's name. */
+  title: string;
+  subgraphs: SubgraphFixture[];
+  operations: OperationCase[];
+}
