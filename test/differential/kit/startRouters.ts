@@ -50,7 +50,7 @@ export async function startDifferentialStack(fixture: SupergraphFixture, env: Re
     RESPONSE_CACHE: 'false',
     SUBGRAPH_RETRIES: '0',
     // Only an injected `hang` should ever reach it: a cold first request on a busy machine must not.
-    SUBGRAPH_TIMEOUT_MS: '2000',
+    SUBGRAPH_TIMEOUT_MS: '8000',
     CIRCUIT_FAILURE_THRESHOLD: '1000',
     INTROSPECTION: 'true',
     MAX_DEPTH: '100',

@@ -1,4 +1,4 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { SubgraphResolvers } from '@fedstack/common';
 
 /** What a subgraph does with one request instead of answering it (a fault a case injects). */
 export type Fault = 'error-500' | 'hang' | 'garbage';
@@ -7,7 +7,7 @@ export type Fault = 'error-500' | 'hang' | 'garbage';
 export interface SubgraphFixture {
   name: string;
   typeDefs: string;
-  resolvers: GraphQLResolverMap<unknown>;
+  resolvers: SubgraphResolvers;
 }
 
 /** One operation both executors run, with what a client would send. */
