@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
-import type { SubgraphEntry } from './subgraphs';
+import type { SubgraphEntry } from './execution/readSubgraphList';
 
 /**
  * The outcome of composing: the supergraph SDL and the API schema clients see (the supergraph without

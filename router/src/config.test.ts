@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, createLogger } from '@fedstack/common';
 import { developmentJwtSecret, loadConfig } from './config';
-import { createGateway } from './gateway';
+import { createGateway } from './execution/createGateway';
 
 describe('the router config', () => {
   it('defaults to the checked-in supergraph, with the query plan and introspection on outside production', () => {

@@ -17,12 +17,12 @@ import {
   type CommonConfig,
   type Env,
 } from '@fedstack/common';
-import type { AuthConfig } from './auth/createTokenVerifier';
-import type { ResponseCacheConfig } from './cache/createResponseCache';
-import type { TrustedDocumentsConfig } from './persisted/createTrustedDocuments';
-import type { OperationLimits } from './plugins/useOperationLimits';
-import type { ResilienceOptions } from './resilience/createResilientFetcher';
-import { loadWorkerConfig } from './runWorkers';
+import type { AuthConfig } from './inbound/auth/createTokenVerifier';
+import type { ResponseCacheConfig } from './inbound/cache/createResponseCache';
+import type { TrustedDocumentsConfig } from './inbound/persisted/createTrustedDocuments';
+import type { OperationLimits } from './inbound/limits/useOperationLimits';
+import type { ResilienceOptions } from './upstream/createResilientFetcher';
+import { loadWorkerConfig } from './cluster/loadWorkerConfig';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -92,7 +92,7 @@ export interface RouterConfig {
   subgraphSecrets: Record<string, string>;
   /** What an operation may ask for; each refusal happens before any subgraph is called. */
   limits: RouterLimits;
-  /** Timeouts, retries and the circuit breaker for subgraph calls (see resilience/createResilientFetcher.ts). */
+  /** Timeouts, retries and the circuit breaker for subgraph calls (see upstream/createResilientFetcher.ts). */
   resilience: ResilienceOptions;
   /** `SUBGRAPH_<NAME>_TIMEOUT_MS`: a timeout for one subgraph, instead of `SUBGRAPH_TIMEOUT_MS`. */
   subgraphTimeouts: Record<string, number>;

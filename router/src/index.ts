@@ -1,6 +1,6 @@
 import { createLogger } from '@fedstack/common';
 import { loadConfig } from './config';
-import { runWorkers } from './runWorkers';
+import { runWorkers } from './cluster/runWorkers';
 import { createRouterService } from './service';
 
 // Every worker of a cluster runs this file again; runWorkers tells the primary and the workers apart.
@@ -9,7 +9,7 @@ try {
   runWorkers({
     workers: config.workers,
     logger: createLogger('router', config.common.logLevel),
-    createService: () => createRouterService(config),
+    createService: ({ inCluster }) => createRouterService(config, { clusterMetrics: inCluster }),
     shutdownGraceMs: config.common.shutdownGraceMs,
   });
 } catch (error) {

@@ -2,24 +2,31 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createErrorFormatter, createLogger, createMetrics, ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/common';
 import type { GraphQLFormattedError } from 'graphql';
-import { createTokenVerifier } from './auth/createTokenVerifier';
-import { createResponseCache } from './cache/createResponseCache';
+import { createTokenVerifier } from './inbound/auth/createTokenVerifier';
+import { createResponseCache } from './inbound/cache/createResponseCache';
+import { collectClusterMetrics } from './cluster/clusterMetrics';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
 import { ExecutingGateway } from './execution';
-import { createGateway, type SubgraphEndpoints } from './gateway';
-import { createTrustedDocuments } from './persisted/createTrustedDocuments';
+import { createGateway, type SubgraphEndpoints } from './execution/createGateway';
+import { createTrustedDocuments } from './inbound/persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
-import { useInflightQueryDedup } from './plugins/useInflightQueryDedup';
-import { useOperationLimits } from './plugins/useOperationLimits';
-import { useSettledRootNulls } from './plugins/useSettledRootNulls';
+import { useInflightQueryDedup } from './inbound/dedup/useInflightQueryDedup';
+import { useOperationLimits } from './inbound/limits/useOperationLimits';
+import { useSettledRootNulls } from './execution/useSettledRootNulls';
+
+/** How the router runs beside others. */
+export interface RouterServiceOptions {
+  /** In a worker of a cluster (`ROUTER_WORKERS` > 1): `/metrics` answers for every worker. */
+  clusterMetrics?: boolean;
+}
 
 /**
  * Builds the router: Apollo Gateway on Apollo Server, served like every other service, ready to
  * `start()`. Every request's bearer token is verified here, and only here; the identity travels on to
- * the subgraphs in signed requests (see gateway.ts).
+ * the subgraphs in signed requests (see upstream/SubgraphDataSource.ts).
  */
-export function createRouterService(config: RouterConfig): GraphQLService<RouterContext> {
+export function createRouterService(config: RouterConfig, options: RouterServiceOptions = {}): GraphQLService<RouterContext> {
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
   const metrics = createMetrics('router');
@@ -68,6 +75,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
       rootNulls: new Set(),
     }),
     metrics,
+    collectMetrics: options.clusterMetrics ? collectClusterMetrics(metrics.registry) : undefined,
     shutdownGraceMs: config.common.shutdownGraceMs,
     // Ready when the supergraph is loaded (the service has started) and every subgraph says it is ready.
     readiness: () => checkSubgraphs(endpoints),

@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
 import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
 import { loadConfig as loadRouterConfig } from '../../router/src/config';
-import { loadWorkerConfig } from '../../router/src/runWorkers';
-import { readSubgraphList } from '../../router/src/subgraphs';
+import { loadWorkerConfig } from '../../router/src/cluster/loadWorkerConfig';
+import { readSubgraphList } from '../../router/src/execution/readSubgraphList';
 
 /**
  * docker-compose.yml is configuration the compiler never sees, so these tests read it the way the

@@ -37,6 +37,11 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   context: (request: IncomingMessage, scope: RequestScope) => Promise<TContext>;
   /** Served at `GET /metrics` in Prometheus' text format when given. */
   metrics?: Metrics;
+  /**
+   * What `GET /metrics` answers instead of `metrics`' own registry: a router worker answers for the
+   * whole cluster (router/src/cluster/clusterMetrics.ts).
+   */
+  collectMetrics?: () => Promise<string>;
   host: string;
   /** 0 picks a free port; read the real one from {@link GraphQLService.url}. */
   port: number;
@@ -68,7 +73,7 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
    * Sees each GraphQL request once its body is read, before Apollo does: resolves with the request to
    * run (the same or another) or with an answer to send instead. The router's trusted documents use it
    * to turn a document id into the text it stands for, and to refuse what they must before any text is
-   * parsed (router/src/persisted).
+   * parsed (router/src/inbound/persisted).
    */
   prepareRequest?: (request: HTTPGraphQLRequest, incoming: IncomingMessage, scope: RequestScope) => Promise<PreparedRequest>;
 }
@@ -224,8 +229,8 @@ export class GraphQLService<TContext extends BaseContext> {
     if (this.applyCors(req, res)) return;
     if (url.pathname === '/health/live') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/metrics' && this.options.metrics) {
-      const { registry, collect } = this.options.metrics;
-      const text = await collect();
+      const { registry } = this.options.metrics;
+      const text = await (this.options.collectMetrics?.() ?? registry.metrics());
       res.writeHead(200, { 'content-type': registry.contentType });
       res.end(text);
       return;

@@ -11,11 +11,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export interface Metrics {
   registry: Registry;
-  /**
-   * What `GET /metrics` answers: this registry's metrics, unless replaced, as a router worker does to
-   * answer for the whole cluster (see runWorkers).
-   */
-  collect: () => Promise<string>;
   /** GraphQL requests by operation name, type and outcome (`success`, `error`, `refused`). */
   requests: Counter<'operation' | 'type' | 'outcome'>;
   /** GraphQL request duration in seconds, by operation name and outcome. */
@@ -36,7 +31,7 @@ export interface Metrics {
   responseCache: Counter<'result'>;
   /**
    * Router only: trusted-document requests by the manifest's operation name (`unknown` when the id is in
-   * no manifest, `text` for operation text without an id) and outcome (see router/src/persisted).
+   * no manifest, `text` for operation text without an id) and outcome (see router/src/inbound/persisted).
    */
   persistedDocuments: Counter<'operation' | 'outcome'>;
 }
@@ -49,7 +44,6 @@ export function createMetrics(service: string): Metrics {
   const registers = [registry];
   return {
     registry,
-    collect: () => registry.metrics(),
     requests: new Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation, type and outcome.', labelNames: ['operation', 'type', 'outcome'], registers }),
     requestDuration: new Histogram({
       name: 'graphql_request_duration_seconds',

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { AuthConfig } from './createTokenVerifier';
+import type { AuthConfig } from '../inbound/auth/createTokenVerifier';
 
 /** What a minted token says. */
 export interface TokenClaims {

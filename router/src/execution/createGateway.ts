@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceEndpointDefinition } from '@apollo/gateway';
-import { anonymous, ConfigError, developmentSigningSecret, randomHex, signatureHeaders, traceparentOf, type Logger, type Metrics } from '@fedstack/common';
-import { createSigningFetcher } from './auth/signingFetcher';
-import type { RouterContext } from './context';
-import { createDedupingFetcher } from './resilience/createDedupingFetcher';
-import { createHttpFetcher } from './resilience/createHttpFetcher';
-import { createResilientFetcher } from './resilience/createResilientFetcher';
-import { subgraphSettingKey, subgraphSettingName, type RouterConfig } from './config';
-import { readSubgraphList } from './subgraphs';
+import { ApolloGateway, IntrospectAndCompose, type GraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
+import { ConfigError, developmentSigningSecret, type Logger, type Metrics } from '@fedstack/common';
+import { createSigningFetcher } from '../upstream/signingFetcher';
+import { SubgraphDataSource } from '../upstream/SubgraphDataSource';
+import { createDedupingFetcher } from '../upstream/createDedupingFetcher';
+import { createHttpFetcher } from '../upstream/createHttpFetcher';
+import { createResilientFetcher } from '../upstream/createResilientFetcher';
+import { subgraphSettingKey, subgraphSettingName, type RouterConfig } from '../config';
+import { readSubgraphList } from './readSubgraphList';
 
-/**
- * Creates the Apollo Gateway: in static mode over the supergraph file, in live mode composing from the
- * running subgraphs. Either way a `SUBGRAPH_<NAME>_URL` setting overrides where a subgraph is reached.
- */
 /** Where the gateway reaches each subgraph, filled in as it builds their data sources. */
 export type SubgraphEndpoints = Map<string, string>;
 
@@ -25,6 +21,13 @@ export interface RouterGateway {
   services: Map<string, GraphQLDataSource>;
 }
 
+/**
+ * Creates the Apollo Gateway, which composes (or reads) the supergraph and plans each operation: in
+ * static mode over the supergraph file, in live mode composing from the running subgraphs. Either way a
+ * `SUBGRAPH_<NAME>_URL` setting overrides where a subgraph is reached. Each subgraph's data source sends
+ * through the upstream stack: deduplication, then retries and the circuit breaker, then signing, over one
+ * keep-alive HTTP client.
+ */
 export function createGateway(config: RouterConfig, logger: Logger, metrics?: Metrics): RouterGateway {
   // Apollo Gateway, unless told otherwise, probes cloud metadata servers (AWS, GCP, Azure, Alibaba) and
   // sends its own metrics to Apollo every few minutes. A self-hosted router phones nobody: it is off
@@ -127,32 +130,4 @@ function signingSecretFor(config: RouterConfig, name: string): string {
     throw new ConfigError(`Set SUBGRAPH_${subgraphSettingName(name)}_SECRET: in production every subgraph needs its own signing secret.`);
   }
   return developmentSigningSecret(name.toLowerCase());
-}
-
-/**
- * Sends the verified identity and the request id along with every subgraph request. The subgraph trusts
- * these headers only because the signing fetcher covers them with the signature.
- */
-class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    // Live composition introspects without a client request: no viewer, anonymous.
-    const viewer = context.viewer ?? anonymous;
-    if (viewer.userId) headers.set(signatureHeaders.userId, viewer.userId);
-    if (viewer.roles.length > 0) headers.set(signatureHeaders.roles, viewer.roles.join(','));
-    if (context.requestId) headers.set('x-request-id', context.requestId);
-    // The same trace, with a span of its own for this subgraph call.
-    if (context.trace) headers.set('traceparent', traceparentOf({ ...context.trace, spanId: randomHex(8) }));
-  }
-
-  /** Records the root fields this subgraph answered `null` for (see useSettledRootNulls). */
-  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0]) {
-    const data = response.data;
-    // Entity fetches answer `_entities`, not root fields; live composition's introspection has no request context.
-    if (data && context.rootNulls && !('_entities' in data)) {
-      for (const key in data) if (data[key] === null) context.rootNulls.add(key);
-    }
-    return response;
-  }
 }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode, requestError } from '@fedstack/common';
 import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
-import { analyzeOperation } from '../limits/analyzeOperation';
+import { analyzeOperation } from './analyzeOperation';
 
 /** The limits an operation must stay within; each has a safe default in config.ts. */
 export interface OperationLimits {

@@ -1,5 +1,5 @@
 import { createTokenVerifier } from './createTokenVerifier';
-import { mintToken } from './mintToken';
+import { mintToken } from '../../auth/mintToken';
 
 const auth = { jwtSecret: 's'.repeat(40), jwksUrl: undefined, issuer: 'fedstack', audience: 'fedstack-api', clockToleranceSeconds: 0 };
 const userId = '677485800001000000000000';

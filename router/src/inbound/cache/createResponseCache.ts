@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Logger, Metrics } from '@fedstack/common';
-import type { RouterContext } from '../context';
+import type { RouterContext } from '../../context';
 import { createRedisCache } from './createRedisCache';
 
 /** The response cache's settings (see config.ts for the variables). */

@@ -1,11 +1,17 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { CacheHint } from '@apollo/cache-control-types';
 import type { FormattedExecutionResult } from 'graphql';
-import type { RouterContext } from '../context';
+import type { RouterContext } from '../../context';
 
 /** How long a request waits for an identical one's answer before it runs by itself. */
 const maxWaitMs = 30_000;
 
+/** What the first request hands to those that waited for it. */
+interface SharedAnswer {
+  result: FormattedExecutionResult;
+  /** The answer's cache policy when it may be cached at all, else null. */
+  policy: Required<CacheHint> | null;
+}
 /**
  * In-flight deduplication of identical inbound queries: while a query is being answered, the same query
  * (same document, operation name and variables) from the same identity waits for that answer instead of
@@ -21,13 +27,6 @@ const maxWaitMs = 30_000;
  * cache policy, so it tells its client the same `Cache-Control` as the first one. `DEDUPE_INBOUND_QUERIES=false`
  * turns it off.
  */
-
-/** What the first request hands to those that waited for it. */
-interface SharedAnswer {
-  result: FormattedExecutionResult;
-  /** The answer's cache policy when it may be cached at all, else null. */
-  policy: Required<CacheHint> | null;
-}
 export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
   const inflight = new Map<string, Promise<SharedAnswer | null>>();
   return {
