@@ -1,11 +1,14 @@
 /**
  * What one database command costs as the data grows: the subgraphs' own queries, sent with the driver
  * straight to the database (the embedded FerretDB unless MONGO_URL is set), one at a time on one
- * connection (the median of `--runs`). docs/performance.md and docs/database.md hold its results.
+ * connection: the median wall time of `--runs`, and the embedded database's CPU time per command over
+ * those runs (utime + stime from /proc, steadier than wall time on a shared machine).
+ * docs/performance.md and docs/database.md hold its results.
  *
  *   node --conditions=source --import tsx bench/databaseCosts.ts
  *   node --conditions=source --import tsx bench/databaseCosts.ts --sizes 1000/10000,1000/100000 --runs 21
  *   node --conditions=source --import tsx bench/databaseCosts.ts --unpatched --runs 3   # FerretDB as released
+ *   node --conditions=source --import tsx bench/databaseCosts.ts --only totalCount     # the commands whose name contains it
  */
 import { randomBytes } from 'node:crypto';
 import { connectDatabase, loadMongoConfig } from '@fedstack/common';
@@ -15,9 +18,10 @@ import { ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } fro
 import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '../scripts/lib/seed';
 import { startBenchDatabase } from './lib/BenchStack';
 import { medianMs } from './lib/medianMs';
+import { cpuSeconds } from './lib/procStats';
 
-/** `--sizes users/orders,...`, `--runs N`, `--unpatched`. */
-function parseArgs(args: readonly string[]): { sizes: SeedOptions[]; runs: number; unpatched: boolean } {
+/** `--sizes users/orders,...`, `--runs N`, `--unpatched`, `--only text`. */
+function parseArgs(args: readonly string[]): { sizes: SeedOptions[]; runs: number; unpatched: boolean; only: string | undefined } {
   const value = (flag: string) => {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
@@ -29,18 +33,22 @@ function parseArgs(args: readonly string[]): { sizes: SeedOptions[]; runs: numbe
     }
     return { users: users!, orders: orders! };
   });
-  return { sizes, runs: Number(value('--runs') ?? 11), unpatched: args.includes('--unpatched') };
+  return { sizes, runs: Number(value('--runs') ?? 11), unpatched: args.includes('--unpatched'), only: value('--only') };
 }
 
 async function main(): Promise<void> {
-  const { sizes, runs, unpatched } = parseArgs(process.argv.slice(2));
+  const { sizes, runs, unpatched, only } = parseArgs(process.argv.slice(2));
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const database = await startBenchDatabase(log, unpatched ? 'unpatched' : 'patched');
-  const rows: string[] = ['| users / orders | command | documents | ms (median, one connection) |', '| --- | --- | ---: | ---: |'];
+  const rows: string[] = [
+    '| users / orders | command | documents | ms (median, one connection) | database CPU ms per command |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
   try {
     for (const size of sizes) {
       const prefix = `cost${randomBytes(3).toString('hex')}`;
-      const env = { MONGO_URL: database.url, USERS_DB_NAME: `${prefix}_users`, ORDERS_DB_NAME: `${prefix}_orders` };
+      // FerretDB as released takes longer than the default 30 s socket timeout for some commands at 100,000 orders.
+      const env = { MONGO_URL: database.url, USERS_DB_NAME: `${prefix}_users`, ORDERS_DB_NAME: `${prefix}_orders`, MONGO_SOCKET_TIMEOUT_MS: '600000' };
       const usersDb = await connectDatabase(loadMongoConfig(env, 'USERS', 'users'), 'bench-costs');
       const ordersDb = await connectDatabase(loadMongoConfig(env, 'ORDERS', 'orders'), 'bench-costs');
       try {
@@ -67,9 +75,13 @@ async function main(): Promise<void> {
           ['orders: insert', async () => [await orders.insertOne({ _id: new ObjectId(), userId: ids.at(-1)!, items: [], total: 0, currency: 'USD', status: 'PENDING', createdAt: new Date() })]],
         ];
         for (const [name, send] of commands) {
+          if (only && !name.includes(only)) continue;
           const documents = (await send()).length;
+          // CPU of the database's process over the timed runs and the warm-up: only the embedded one is measured.
+          const cpuBefore = database.pid === undefined ? 0 : cpuSeconds(database.pid, [database.pid]);
           const ms = await medianMs(runs, send);
-          rows.push(`| ${size.users} / ${size.orders} | ${name} | ${documents} | ${ms} |`);
+          const cpu = database.pid === undefined ? '—' : String(Math.round(((cpuSeconds(database.pid, [database.pid]) - cpuBefore) * 1000 * 10) / (runs + 1)) / 10);
+          rows.push(`| ${size.users} / ${size.orders} | ${name} | ${documents} | ${ms} | ${cpu} |`);
           log(rows.at(-1)!);
         }
       } finally {
