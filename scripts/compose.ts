@@ -11,7 +11,7 @@ import { relative, resolve } from 'node:path';
 import { schemaDir } from '@fedstack/common';
 import { findDescriptionLeaks } from './lib/findDescriptionLeaks';
 import { composeSupergraph } from '../router/src/compose';
-import { readSubgraphList } from '../router/src/subgraphs';
+import { readSubgraphList } from '../router/src/execution/readSubgraphList';
 
 const check = process.argv.includes('--check');
 const subgraphs = readSubgraphList(resolve(schemaDir, 'subgraphs.json'));

@@ -9,7 +9,7 @@ import { ConfigError, createLogger, GraphQLService, verifyRequestSignature, type
 import { parse } from 'graphql';
 import { loadConfig } from '../../router/src/config';
 import type { RouterContext } from '../../router/src/context';
-import { createGateway } from '../../router/src/gateway';
+import { createGateway } from '../../router/src/execution/createGateway';
 import { createRouterService } from '../../router/src/service';
 
 /**

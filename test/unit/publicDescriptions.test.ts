@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { schemaDir } from '@fedstack/common';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { composeSupergraph } from '../../router/src/compose';
-import { readSubgraphList } from '../../router/src/subgraphs';
+import { readSubgraphList } from '../../router/src/execution/readSubgraphList';
 import { findDescriptionLeaks } from '../../scripts/lib/findDescriptionLeaks';
 
 /**
