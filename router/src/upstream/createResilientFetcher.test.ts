@@ -1,15 +1,16 @@
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { createResilientFetcher, type FetchOutcome, type ResilienceOptions } from './createResilientFetcher';
+import { createResilientFetcher, retryDelayMs, type FetchOutcome, type ResilienceOptions } from './createResilientFetcher';
 
 const options: ResilienceOptions = { timeoutMs: 200, retries: 2, backoffMs: 1, retryBudget: 1, failureThreshold: 3, openMs: 100 };
 const query = { method: 'POST', body: JSON.stringify({ query: 'query { users { id } }' }) };
 const mutation = { method: 'POST', body: JSON.stringify({ query: 'mutation { placeOrder { id } }' }) };
 
 /** A subgraph stand-in that answers with the given statuses in turn ('hang' never answers), counting calls. */
-function subgraph(...answers: Array<number | 'refuse' | 'hang'>) {
+function subgraph(...answers: Array<number | 'refuse' | 'hang' | { status: number; retryAfter: string }>) {
   let calls = 0;
   const fetcher: Fetcher = async (_url, init) => {
     const answer = answers[Math.min(calls++, answers.length - 1)]!;
+    if (typeof answer === 'object') return new Response('{}', { status: answer.status, headers: { 'retry-after': answer.retryAfter } }) as unknown as FetcherResponse;
     if (answer === 'refuse') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     if (answer === 'hang') {
       return new Promise<FetcherResponse>((_resolve, reject) => {
@@ -69,5 +70,50 @@ describe('createResilientFetcher', () => {
     for (let i = 0; i < 10; i++) await expect(fetch('http://x/graphql', query)).rejects.toBeDefined();
     // Three tokens to start with, none earned: 10 requests, 3 retries.
     expect(upstream.calls()).toBe(13);
+  });
+
+  it('retries a 429 or 503 after the Retry-After the subgraph asks for, without opening the circuit for a 429', async () => {
+    const upstream = subgraph({ status: 429, retryAfter: '0' }, { status: 503, retryAfter: '0' }, 200);
+    const outcomes: FetchOutcome[] = [];
+    const fetch = createResilientFetcher('orders', { ...options, failureThreshold: 2 }, upstream.fetcher, (outcome) => outcomes.push(outcome));
+    expect((await fetch('http://x/graphql', query)).status).toBe(200);
+    expect(upstream.calls()).toBe(3);
+    // The 429 was not counted as a failure (the 503 was): the circuit, with a threshold of 2, stayed closed.
+    expect(outcomes).toEqual(['status_5xx', 'success']);
+  });
+
+  it('passes a 429 through when the wait it asks for is longer than the timeout', async () => {
+    const upstream = subgraph({ status: 429, retryAfter: '3600' }, 200);
+    expect((await createResilientFetcher('orders', options, upstream.fetcher)('http://x/graphql', query)).status).toBe(429);
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it('stops when its caller aborts, without retrying or counting it against the subgraph', async () => {
+    const upstream = subgraph('hang', 200);
+    const outcomes: FetchOutcome[] = [];
+    const fetch = createResilientFetcher('orders', { ...options, timeoutMs: 60_000, failureThreshold: 1 }, upstream.fetcher, (outcome) => outcomes.push(outcome));
+    const caller = new AbortController();
+    const pending = fetch('http://x/graphql', { ...query, signal: caller.signal });
+    caller.abort(new Error('the client went away'));
+    await expect(pending).rejects.toThrow('the client went away');
+    expect(upstream.calls()).toBe(1);
+    expect(outcomes).toEqual([]);
+    // With a threshold of 1, a counted failure would have opened the circuit.
+    expect((await fetch('http://x/graphql', query)).status).toBe(200);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('takes Retry-After in seconds or as an HTTP date, and refuses a wait longer than the limit', () => {
+    expect(retryDelayMs(0, 50, '2', 10_000)).toBe(2000);
+    expect(retryDelayMs(3, 50, '0', 10_000)).toBe(0);
+    expect(retryDelayMs(0, 50, new Date(Date.now() + 60_000).toUTCString(), 10_000)).toBeUndefined();
+    expect(retryDelayMs(0, 50, '11', 10_000)).toBeUndefined();
+  });
+
+  it('backs off exponentially with jitter when there is no Retry-After (or it is malformed)', () => {
+    expect(retryDelayMs(0, 50, null, 10_000, () => 0.5)).toBe(50);
+    expect(retryDelayMs(2, 50, null, 10_000, () => 0)).toBe(100);
+    expect(retryDelayMs(1, 50, 'soon', 10_000, () => 1)).toBe(150);
   });
 });

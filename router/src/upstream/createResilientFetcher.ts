@@ -1,5 +1,6 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { codedError, ErrorCode } from '@fedstack/common';
+import { CircuitBreaker } from './CircuitBreaker';
 
 /** How the router waits for, retries and gives up on one subgraph. */
 export interface ResilienceOptions {
@@ -24,17 +25,20 @@ export interface ResilienceOptions {
 /** What one fetch came to, for metrics. */
 export type FetchOutcome = 'success' | 'timeout' | 'unavailable' | 'status_5xx' | 'circuit_open';
 
-type CircuitState = { kind: 'closed'; failures: number } | { kind: 'open'; until: number } | { kind: 'half-open' };
-
 /**
  * Wraps a subgraph's fetch with a timeout per attempt, retries with exponential backoff and jitter for
  * queries only (a mutation may have taken effect before the connection broke: it is never sent twice),
- * a retry budget, and a circuit breaker: after `failureThreshold` failures in a row the subgraph is not
- * called for `openMs`, requests for it fail at once with `SUBGRAPH_UNAVAILABLE` (the rest of the answer
- * still comes from the other subgraphs), and then a single probe decides whether to close the circuit.
+ * a retry budget, and a {@link CircuitBreaker}: after `failureThreshold` failures in a row the subgraph
+ * is not called for `openMs`, requests for it fail at once with `SUBGRAPH_UNAVAILABLE` (the rest of the
+ * answer still comes from the other subgraphs), and then a single probe decides whether to close it.
  *
  * A failure is a network error, a timeout, or a 5xx answer; a 4xx is the subgraph's considered answer
- * and passes through. Each attempt goes through `base` anew, so it is signed anew (fresh timestamp).
+ * and passes through. A 429 (too many requests) or 503 is retried after the subgraph's `Retry-After`
+ * when it gives one (a query, within the budget, and only if that wait fits in `timeoutMs`); a 429 does
+ * not count against the circuit, and when it cannot be retried it passes through. The caller's abort
+ * signal is merged with each attempt's timeout: a caller that gives up stops the attempt, which is
+ * neither retried nor counted as the subgraph's failure. Each attempt goes through `base` anew, so it is
+ * signed anew (fresh timestamp).
  */
 export function createResilientFetcher(
   subgraph: string,
@@ -42,7 +46,7 @@ export function createResilientFetcher(
   base: Fetcher,
   onFetch: (outcome: FetchOutcome, seconds: number) => void = () => {},
 ): Fetcher {
-  let circuit: CircuitState = { kind: 'closed', failures: 0 };
+  const circuit = new CircuitBreaker({ failureThreshold: options.failureThreshold, openMs: options.openMs });
   // The budget starts with a few tokens so a lone failure right after start-up can still be retried.
   let budget = 3;
   const maxBudget = 10;
@@ -50,56 +54,77 @@ export function createResilientFetcher(
   const unavailable = (reason: string) => codedError(ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable: ${reason}.`, { serviceName: subgraph });
   const timedOut = () => codedError(ErrorCode.SUBGRAPH_TIMEOUT, `The ${subgraph} subgraph did not answer within ${options.timeoutMs} ms.`, { serviceName: subgraph });
 
-  const succeed = () => {
-    circuit = { kind: 'closed', failures: 0 };
-  };
-  const fail = () => {
-    if (circuit.kind === 'half-open' || (circuit.kind === 'closed' && circuit.failures + 1 >= options.failureThreshold)) {
-      circuit = { kind: 'open', until: Date.now() + options.openMs };
-    } else if (circuit.kind === 'closed') {
-      circuit = { kind: 'closed', failures: circuit.failures + 1 };
-    }
-  };
-
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
-    if (circuit.kind === 'open') {
-      if (Date.now() < circuit.until) {
-        onFetch('circuit_open', 0);
-        throw unavailable('it failed repeatedly, and is given a rest before the next try');
-      }
-      circuit = { kind: 'half-open' };
-    } else if (circuit.kind === 'half-open') {
-      // One probe is under way; the others do not pile onto a subgraph that may still be down.
+    const decision = circuit.decide();
+    if (decision === 'refuse') {
       onFetch('circuit_open', 0);
-      throw unavailable('it is being probed after repeated failures');
+      // One probe may be under way; the others do not pile onto a subgraph that may still be down.
+      throw unavailable(circuit.probing ? 'it is being probed after repeated failures' : 'it failed repeatedly, and is given a rest before the next try');
     }
     budget = Math.min(maxBudget, budget + options.retryBudget);
     const mutation = isMutationBody(init?.body);
+    const callerSignal = init?.signal as AbortSignal | undefined;
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      let failure: { outcome: FetchOutcome; error: Error };
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      let failure: { outcome: FetchOutcome; error: Error; retryAfter?: string | null; counts: boolean };
+      let response: FetcherResponse | undefined;
       try {
-        const response = await base(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
-        if (response.status < 500) {
-          succeed();
+        response = await base(url, { ...init, signal: callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout });
+        // It answered: a 429 too says the subgraph is up, only busy.
+        if (response.status < 500) circuit.succeed();
+        if (response.status < 500 && response.status !== 429) {
           onFetch('success', seconds());
           return response;
         }
-        failure = { outcome: 'status_5xx', error: unavailable(`it answered HTTP ${response.status}`) };
+        failure = {
+          outcome: 'status_5xx',
+          error: unavailable(`it answered HTTP ${response.status}`),
+          retryAfter: response.headers.get('retry-after'),
+          // Too many requests is the subgraph pacing its callers, not failing.
+          counts: response.status !== 429,
+        };
       } catch (error) {
-        const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        failure = timeout ? { outcome: 'timeout', error: timedOut() } : { outcome: 'unavailable', error: unavailable(describe(error)) };
+        // The caller gave up (its client went away, its own deadline): not the subgraph's failure.
+        if (callerSignal?.aborted) {
+          circuit.abandonProbe();
+          throw callerSignal.reason ?? error;
+        }
+        const timedOutNow = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        failure = timedOutNow ? { outcome: 'timeout', error: timedOut(), counts: true } : { outcome: 'unavailable', error: unavailable(describe(error)), counts: true };
       }
-      fail();
-      onFetch(failure.outcome, seconds());
-      const canRetry = !mutation && attempt < options.retries && circuit.kind === 'closed' && budget >= 1;
-      if (!canRetry) throw failure.error;
+      if (failure.counts) {
+        circuit.fail();
+        onFetch(failure.outcome, seconds());
+      }
+      const pause = retryDelayMs(attempt, options.backoffMs, failure.retryAfter ?? null, options.timeoutMs);
+      const canRetry = !mutation && attempt < options.retries && !circuit.isOpen && budget >= 1 && pause !== undefined;
+      if (!canRetry) {
+        if (response?.status === 429) return response;
+        throw failure.error;
+      }
       budget -= 1;
-      const pause = options.backoffMs * 2 ** attempt * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   };
+}
+
+/**
+ * How long to wait before retry number `attempt + 1`: the subgraph's `Retry-After` when it gave one (in
+ * seconds, or an HTTP date), otherwise `backoffMs` doubled per attempt with jitter (0.5–1.5×). Undefined
+ * when `Retry-After` asks for a longer wait than `maxMs`: not worth retrying within one request.
+ *
+ * @example retryDelayMs(0, 50, '2', 10_000) === 2000
+ */
+export function retryDelayMs(attempt: number, backoffMs: number, retryAfter: string | null, maxMs: number, random: () => number = Math.random): number | undefined {
+  if (retryAfter !== null && retryAfter.trim() !== '') {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (Number.isNaN(ms)) return backoffMs * 2 ** attempt * (0.5 + random());
+    return ms > maxMs ? undefined : Math.max(0, ms);
+  }
+  return backoffMs * 2 ** attempt * (0.5 + random());
 }
 
 /** The gateway sends each subgraph operation as `{"query":"mutation …"}` or `"query …"` / `"{ …"`. */

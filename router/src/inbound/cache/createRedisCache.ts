@@ -1,6 +1,7 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { Logger } from '@fedstack/common';
 import { createClient } from 'redis';
+import { CircuitBreaker } from '../../upstream/CircuitBreaker';
 
 /** A cache in Redis that the router can stop using at any moment without failing a request. */
 export interface RedisCache extends KeyValueCache<string> {
@@ -25,7 +26,7 @@ const maxReconnectDelayMs = 5_000;
 const warnEveryMs = 30_000;
 /** Commands that fail or time out in a row before the connection is dropped and Redis left alone for a while. */
 const failuresToPause = 3;
-/** How long the cache is skipped after that, before a fresh connection is tried. */
+/** How long the cache is skipped after that (the circuit is open), before a fresh connection is tried. */
 const pauseMs = 5_000;
 /** The most commands waiting on one connection; past it, commands fail at once (and count as failures). */
 const maxQueuedCommands = 1_000;
@@ -39,8 +40,9 @@ type Client = ReturnType<typeof createClient>;
  * read is a miss and a write is dropped within `timeoutMs`, and the request is answered as if there were
  * no cache. Commands are never queued while disconnected, and at most 1,000 wait on a connection. A Redis
  * that accepts commands but does not answer (frozen, or a network that drops packets) keeps the
- * connection open, so timeouts are counted: after three in a row the connection is destroyed (which
- * frees what waited on it) and the cache is skipped for 5 s before a fresh connection is tried. The
+ * connection open, so timeouts are counted by a circuit breaker (the one the subgraph fetcher uses):
+ * after three in a row the circuit opens, the connection is destroyed (which frees what waited on it)
+ * and the cache is skipped for 5 s; then a fresh connection is made and one command probes it. The
  * client reconnects on its own after a refused or lost connection, with a growing, jittered delay. The
  * first failure is logged, then one warning per 30 s at most. Closing drops the connection at once.
  */
@@ -76,28 +78,30 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
 
   let client = connect();
   let closed = false;
-  let failuresInARow = 0;
-  let pausedUntil = 0;
+  const circuit = new CircuitBreaker({
+    failureThreshold: failuresToPause,
+    openMs: pauseMs,
+    onOpen: () => {
+      const dropped = client;
+      // Rejects whatever still waits on the old connection, so nothing piles up behind a silent Redis;
+      // those rejections arrive while the circuit is open, and count no more.
+      drop(dropped);
+      // A fresh connection in time for the probe at the end of the pause.
+      setTimeout(() => {
+        if (!closed && client === dropped) client = connect();
+      }, pauseMs).unref();
+    },
+  });
 
   const failed = (what: string, error: unknown) => {
     warn(`response cache: Redis ${what} failed; answering without the cache`, error);
-    // Commands the dropped connection rejects arrive during the pause: already counted.
-    if (Date.now() < pausedUntil) return;
-    failuresInARow += 1;
-    if (failuresInARow < failuresToPause) return;
-    failuresInARow = 0;
-    pausedUntil = Date.now() + pauseMs;
-    const dropped = client;
-    // Rejects whatever still waits on the old connection, so nothing piles up behind a silent Redis.
-    drop(dropped);
-    setTimeout(() => {
-      if (!closed && client === dropped) client = connect();
-    }, pauseMs).unref();
+    circuit.fail();
   };
 
-  /** Runs a command unless Redis is away or paused; gives up after `timeoutMs`. Resolves undefined on failure. */
+  /** Runs a command unless Redis is away or its circuit open; gives up after `timeoutMs`. Resolves undefined on failure. */
   async function attempt<T>(what: string, command: (redis: Client) => Promise<T>): Promise<T | undefined> {
-    if (closed || Date.now() < pausedUntil || !client.isReady) return undefined;
+    // Not connected (yet): a miss, and no verdict on Redis, so the circuit is not asked.
+    if (closed || !client.isReady || circuit.decide() === 'refuse') return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -108,7 +112,7 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
         failed(what, new Error(`no answer within ${timeoutMs} ms`));
         return undefined;
       }
-      failuresInARow = 0;
+      circuit.succeed();
       return outcome;
     } catch (error) {
       failed(what, error);
@@ -140,7 +144,7 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
     async delete(key) {
       return (await attempt('DEL', (redis) => redis.del(keyPrefix + key))) === 1;
     },
-    isConnected: () => !closed && Date.now() >= pausedUntil && client.isReady,
+    isConnected: () => !closed && !circuit.isOpen && client.isReady,
     async close() {
       // Writes are best-effort, so nothing is worth waiting for: a silent Redis would never answer a QUIT.
       closed = true;
