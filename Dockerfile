@@ -13,7 +13,9 @@ WORKDIR /app
 
 # The manifests first, so the install layer is reused until a dependency changes.
 COPY package.json package-lock.json ./
-COPY packages/common/package.json packages/common/
+COPY packages/server/package.json packages/server/
+COPY packages/subgraph/package.json packages/subgraph/
+COPY packages/devkit/package.json packages/devkit/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/orders/package.json subgraphs/orders/
 COPY router/package.json router/
@@ -24,7 +26,7 @@ COPY schema/ schema/
 COPY packages/ packages/
 COPY subgraphs/ subgraphs/
 COPY router/ router/
-RUN npx tsc -b packages/common subgraphs/users subgraphs/orders router
+RUN npx tsc -b packages/server packages/subgraph subgraphs/users subgraphs/orders router
 
 # ---- runtime: production dependencies and the compiled JavaScript only ----
 FROM ${NODE_IMAGE} AS runtime
@@ -32,16 +34,21 @@ ENV NODE_ENV=production
 WORKDIR /app
 
 COPY package.json package-lock.json ./
-COPY packages/common/package.json packages/common/
+COPY packages/server/package.json packages/server/
+COPY packages/subgraph/package.json packages/subgraph/
+# The devkit (tooling) is never run here; its manifest is copied because npm ci installs every workspace
+# the lockfile names.
+COPY packages/devkit/package.json packages/devkit/
 COPY subgraphs/users/package.json subgraphs/users/
 COPY subgraphs/orders/package.json subgraphs/orders/
 COPY router/package.json router/
-# Links the workspaces into node_modules/@fedstack/*; @fedstack/common's `exports` send plain `node` to its dist/.
+# Links the workspaces into node_modules/@fedstack/*; their `exports` send plain `node` to each dist/.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # The layout matches the repository: services find the SDL in /app/schema, three levels up from dist/.
 COPY --from=build /app/schema/ schema/
-COPY --from=build /app/packages/common/dist/ packages/common/dist/
+COPY --from=build /app/packages/server/dist/ packages/server/dist/
+COPY --from=build /app/packages/subgraph/dist/ packages/subgraph/dist/
 COPY --from=build /app/subgraphs/users/dist/ subgraphs/users/dist/
 COPY --from=build /app/subgraphs/orders/dist/ subgraphs/orders/dist/
 COPY --from=build /app/router/dist/ router/dist/

@@ -8,8 +8,10 @@
  * `npx jest --selectProjects e2e` runs one layer.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
-const moduleNameMapper = { '^@fedstack/common$': '<rootDir>/packages/common/src/index.ts' };
-const shared = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
+// The workspaces (@fedstack/*) resolve to their TypeScript source through their `source` export
+// condition, as `tsx --conditions=source` does for the scripts: no build before a test run.
+const testEnvironmentOptions = { customExportConditions: ['node', 'node-addons', 'source'] };
+const shared = { rootDir: __dirname, testEnvironment: 'node', testEnvironmentOptions, transform };
 
 /** @type {import('jest').Config} */
 module.exports = {

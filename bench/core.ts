@@ -12,8 +12,8 @@
  *   `users500pages`: the same 500 users as five pages of 100 (the default maximum) in one operation,
  *   what a client of a router with default settings has to send.
  */
-import { encodeCursor } from '@fedstack/common';
-import { startDelayProxy } from '../test/support/delayProxy';
+import { encodeCursor } from '@fedstack/subgraph';
+import { startDelayProxy } from '@fedstack/devkit';
 import { benchMaxPageSize, type BenchStack } from './lib/BenchStack';
 import { medianMs } from './lib/medianMs';
 import { benchData } from './lib/scenarios';

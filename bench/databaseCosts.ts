@@ -11,11 +11,11 @@
  *   node --conditions=source --import tsx bench/databaseCosts.ts --only totalCount     # the commands whose name contains it
  */
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, loadMongoConfig } from '@fedstack/common';
+import { connectDatabase, loadMongoConfig } from '@fedstack/subgraph';
 import { ObjectId } from 'mongodb';
-import { countOrdersOfUsers, ensureOrderIndexes, findOrdersByIds, findOrdersOfUsers, ordersCollection } from '../subgraphs/orders/src/data/orders';
-import { ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } from '../subgraphs/users/src/data/users';
-import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '../scripts/lib/seed';
+import { countOrdersOfUsers, ensureOrderIndexes, findOrdersByIds, findOrdersOfUsers, ordersCollection } from '@fedstack/orders';
+import { ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } from '@fedstack/users';
+import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '@fedstack/devkit';
 import { startBenchDatabase } from './lib/BenchStack';
 import { medianMs } from './lib/medianMs';
 import { cpuSeconds } from './lib/procStats';

@@ -17,7 +17,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort } from '../scripts/lib/ferretdb';
+import { freePort } from '@fedstack/devkit';
 import { gatewayBoundQuery } from '../test/differential/supergraphs/shop';
 import { cpuSeconds } from './lib/procStats';
 import { killAll, ServiceProcess } from './lib/ServiceProcess';

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repoRoot } from '../scripts/lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 import { formatReport } from './lib/formatReport';
 import { parseOptions } from './lib/parseOptions';
 import { killAll } from './lib/ServiceProcess';

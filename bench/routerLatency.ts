@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
-import { demoUsers } from '../scripts/lib/seed';
+import { demoUsers } from '@fedstack/devkit';
 import { cpuSeconds } from './lib/procStats';
 
 const query = `query UserOrdersPage($id: ID!) {

@@ -3,7 +3,7 @@
  * that installs it, when the machine lacks a program the tests need, instead of a stack trace from
  * inside a test minutes later.
  */
-import { ferretdbBinary } from './lib/ferretdb';
+import { ferretdbBinary } from '@fedstack/devkit';
 import { describeMissingTestTools, findMissingTestTools } from './lib/findMissingTestTools';
 
 const missing = findMissingTestTools({ env: process.env, ferretdbBinary: ferretdbBinary() });

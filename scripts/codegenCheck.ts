@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
 import { checkClientScalars } from './lib/clientCodegenConfig';
-import { repoRoot } from './lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 
 async function main(): Promise<void> {
   const { config } = await loadCodegenConfig({ configFilePath: resolve(repoRoot, 'codegen.yml') });

@@ -8,10 +8,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { schemaDir } from '@fedstack/common';
-import { findDescriptionLeaks } from './lib/findDescriptionLeaks';
-import { composeSupergraph } from '../router/src/compose';
-import { readSubgraphList } from '../router/src/execution/readSubgraphList';
+import { schemaDir } from '@fedstack/devkit';
+import { findDescriptionLeaks } from '@fedstack/devkit';
+import { composeSupergraph } from '@fedstack/devkit';
+import { readSubgraphList } from '@fedstack/router';
 
 const check = process.argv.includes('--check');
 const subgraphs = readSubgraphList(resolve(schemaDir, 'subgraphs.json'));

@@ -4,7 +4,7 @@
  * differential test compares it with (test/database/pushdown.test.ts). Does nothing for a build that is
  * there already.
  */
-import { ensureFerretDB } from './lib/ferretdb';
+import { ensureFerretDB } from '@fedstack/devkit';
 
 const log = (message: string) => process.stdout.write(`${message}\n`);
 try {

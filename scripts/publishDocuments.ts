@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../router/src/config';
+import { loadConfig } from '@fedstack/router';
 import { publishDocuments } from './lib/publishDocuments';
 
 async function main(): Promise<void> {

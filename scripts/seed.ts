@@ -3,10 +3,10 @@
  * deterministic demo data set, unless they hold data already. `npm start` runs it for you.
  * `npm run seed -- --users 1000 --orders 100000` seeds another size of the same generator.
  */
-import { connectDatabase } from '@fedstack/common';
-import { loadConfig as loadOrdersConfig } from '../subgraphs/orders/src/config';
-import { loadConfig as loadUsersConfig } from '../subgraphs/users/src/config';
-import { parseSeedOptions, seedDemoData } from './lib/seed';
+import { connectDatabase } from '@fedstack/subgraph';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
+import { parseSeedOptions, seedDemoData } from '@fedstack/devkit';
 
 async function main(): Promise<void> {
   const options = parseSeedOptions(process.argv.slice(2));

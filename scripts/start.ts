@@ -6,13 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connectDatabase, readPort, readString } from '@fedstack/common';
-import { loadConfig as loadRouterConfig } from '../router/src/config';
-import { loadConfig as loadOrdersConfig } from '../subgraphs/orders/src/config';
-import { loadConfig as loadUsersConfig } from '../subgraphs/users/src/config';
-import { startFerretDB, type EmbeddedDatabase } from './lib/ferretdb';
-import { repoRoot } from './lib/paths';
-import { seedDemoData } from './lib/seed';
+import { connectDatabase } from '@fedstack/subgraph';
+import { readPort, readString } from '@fedstack/server';
+import { loadConfig as loadRouterConfig } from '@fedstack/router';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
+import { startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
+import { repoRoot } from '@fedstack/devkit';
+import { seedDemoData } from '@fedstack/devkit';
 
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
 const children: Array<{ name: string; process: ChildProcess }> = [];

@@ -1,4 +1,4 @@
-import type { SeedOptions } from '../../scripts/lib/seed';
+import type { SeedOptions } from '@fedstack/devkit';
 import { ServiceProcess } from './ServiceProcess';
 import type { ScenarioName } from './scenarios';
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 
 /** Every process the bench started and that has not exited: what {@link killAll} ends if the bench must stop at once. */
 const running = new Set<ChildProcess>();

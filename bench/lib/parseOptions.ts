@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { SeedOptions } from '../../scripts/lib/seed';
+import type { SeedOptions } from '@fedstack/devkit';
 import { scenarioNames, type ScenarioName } from './scenarios';
 import { targetNames, type TargetName } from './startTarget';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { webManifestPath } from '../../router/src/config';
-import { demoOrders, demoUsers, type SeedOptions } from '../../scripts/lib/seed';
+import { webManifestPath } from '@fedstack/router';
+import { demoOrders, demoUsers, type SeedOptions } from '@fedstack/devkit';
 
 /**
  * What the benchmark sends. Every scenario is an operation with variables, as a client sends it, so a

@@ -1,4 +1,4 @@
-import { freePort } from '../../scripts/lib/ferretdb';
+import { freePort } from '@fedstack/devkit';
 import type { BenchStack } from './BenchStack';
 import { ServiceProcess } from './ServiceProcess';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 
 /** The parts of V8's `.cpuprofile` (written by `node --cpu-prof`) a summary needs. */
 interface CpuProfile {

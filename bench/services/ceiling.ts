@@ -8,14 +8,17 @@
  *
  * Settings: PORT, MONGO_URL (or USERS_MONGO_URL / ORDERS_MONGO_URL), USERS_DB_NAME, ORDERS_DB_NAME.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import { CommandLog, connectDatabase, DateTimeScalar, loadMongoConfig, encodeCursor, pageSize, parseId, readSchema, selectedFieldNames, toConnection } from '@fedstack/common';
+import { resolve as resolvePath } from 'node:path';
+import { CommandLog, schemaDir } from '@fedstack/devkit';
+import { connectDatabase, DateTimeScalar, loadMongoConfig, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/subgraph';
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLScalarType } from 'graphql';
 import { ObjectId } from 'mongodb';
-import { ordersCollection, insertOrder, type OrderDocument } from '../../subgraphs/orders/src/data/orders';
-import { createLoaders as createOrdersLoaders } from '../../subgraphs/orders/src/loaders';
-import { countUsers, findUsersPage, usersCollection, type UserDocument } from '../../subgraphs/users/src/data/users';
-import { createLoaders as createUsersLoaders } from '../../subgraphs/users/src/loaders';
+import { ordersCollection, insertOrder, type OrderDocument } from '@fedstack/orders';
+import { createLoaders as createOrdersLoaders } from '@fedstack/orders';
+import { countUsers, findUsersPage, usersCollection, type UserDocument } from '@fedstack/users';
+import { createLoaders as createUsersLoaders } from '@fedstack/users';
 import { readPortSetting } from './signing';
 
 type Context = { users: ReturnType<typeof createUsersLoaders>; orders: ReturnType<typeof createOrdersLoaders> };
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
     process.send?.({ type: 'commands', users: counts(logs.users), orders: counts(logs.orders) });
   });
 
-  const schema = buildSchema(readSchema('api.graphql'));
+  const schema = buildSchema(readFileSync(resolvePath(schemaDir, 'api.graphql'), 'utf8'));
   (schema.getType('DateTime') as GraphQLScalarType).serialize = DateTimeScalar.serialize;
   const resolve = (type: string, fields: Record<string, Resolver>) => {
     const fieldMap = (schema.getType(type) as GraphQLObjectType).getFields();

@@ -1,4 +1,4 @@
-import { signatureHeaders, signRequest } from '@fedstack/common';
+import { signatureHeaders, signRequest } from '@fedstack/server';
 
 /**
  * How a gateway that is not ours reaches our subgraphs. The subgraphs serve only requests signed with

@@ -7,11 +7,12 @@
  *
  * Settings: BENCH_SUBGRAPH (`users` or `orders`), then the subgraph's own variables (.env.example).
  */
-import { CommandLog, connectDatabase, type Database } from '@fedstack/common';
-import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
-import { createOrdersService } from '../../subgraphs/orders/src/service';
-import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
-import { createUsersService } from '../../subgraphs/users/src/service';
+import { CommandLog } from '@fedstack/devkit';
+import { connectDatabase, type Database } from '@fedstack/subgraph';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { createOrdersService } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
+import { createUsersService } from '@fedstack/users';
 
 /** What the bench asks a subgraph process, and what it answers. */
 export type SubgraphRequest = { type: 'commands'; reset: boolean };

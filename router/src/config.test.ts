@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, createLogger } from '@fedstack/common';
+import { ConfigError, createLogger } from '@fedstack/server';
 import { developmentJwtSecret, loadConfig } from './config';
 import { createGateway } from './execution/createGateway';
 

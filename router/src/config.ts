@@ -1,22 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  ConfigError,
-  developmentSigningSecret,
-  loadCommonConfig,
-  readBoolean,
-  readEnum,
-  readInt,
-  readList,
-  readMaxPageSize,
-  readNumber,
-  readPort,
-  readSecret,
-  readString,
-  readUrl,
-  schemaDir,
-  type CommonConfig,
-  type Env,
-} from '@fedstack/common';
+import { ConfigError, developmentSigningSecret, loadCommonConfig, readBoolean, readEnum, readInt, readList, readMaxPageSize, readNumber, readPort, readSecret, readString, readUrl, type CommonConfig, type Env } from '@fedstack/server';
+import { schemaDir } from '@fedstack/devkit';
 import type { AuthConfig } from './inbound/auth/createTokenVerifier';
 import type { ResponseCacheConfig } from './inbound/cache/createResponseCache';
 import type { TrustedDocumentsConfig } from './inbound/persisted/createTrustedDocuments';

@@ -1,4 +1,4 @@
-import type { Logger, TraceContext, Viewer } from '@fedstack/common';
+import type { Logger, TraceContext, Viewer } from '@fedstack/server';
 
 /** What the router knows of one request: who is asking (from the verified token), its id and trace. */
 export interface RouterContext {

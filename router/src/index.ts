@@ -1,4 +1,4 @@
-import { createLogger } from '@fedstack/common';
+import { createLogger } from '@fedstack/server';
 import { loadConfig } from './config';
 import { runWorkers } from './cluster/runWorkers';
 import { createRouterService } from './service';

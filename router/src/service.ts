@@ -1,11 +1,13 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createErrorFormatter, createLogger, createMetrics, ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/common';
+import { createErrorFormatter, createLogger,  ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './inbound/auth/createTokenVerifier';
 import { createResponseCache } from './inbound/cache/createResponseCache';
 import { collectClusterMetrics } from './cluster/clusterMetrics';
+import { createRouterMetrics } from './metrics';
 import type { RouterConfig } from './config';
+import { corsAllowedHeaders } from './inbound/corsAllowedHeaders';
 import type { RouterContext } from './context';
 import { ExecutingGateway } from './execution';
 import { createGateway, type SubgraphEndpoints } from './execution/createGateway';
@@ -29,7 +31,7 @@ export interface RouterServiceOptions {
 export function createRouterService(config: RouterConfig, options: RouterServiceOptions = {}): GraphQLService<RouterContext> {
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
-  const metrics = createMetrics('router');
+  const metrics = createRouterMetrics();
   const { gateway, endpoints, services } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
@@ -84,6 +86,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
     logger,
     maxBodyBytes: config.limits.maxBodyBytes,
     allowedOrigins: config.allowedOrigins,
+    allowedHeaders: corsAllowedHeaders,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
     onStopped: async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from './paths';
+import { repoRoot } from '@fedstack/devkit';
 
 /** The codegen config client teams copy: docs/examples/codegen.yml. */
 export const clientCodegenConfigPath = resolve(repoRoot, 'docs/examples/codegen.yml');

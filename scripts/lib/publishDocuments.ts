@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
-import { redisManifestKey, redisManifestVersionKey } from '../../router/src/inbound/persisted/createManifestStore';
-import { readManifest } from '../../router/src/inbound/persisted/readManifest';
+import { redisManifestKey, redisManifestVersionKey } from '@fedstack/router';
+import { readManifest } from '@fedstack/router';
 
 /** One manifest to publish: its content and where it came from (for messages). */
 export interface ManifestFile {

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { demoUserId } from '../../router/src/playground/demoExamples';
+import { demoUserId } from '@fedstack/router';
 import { asUser } from '../support/auth';
 import { openBrowser, type BrowserSession } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';

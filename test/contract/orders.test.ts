@@ -1,4 +1,4 @@
-import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { demoOrders, demoUsers } from '@fedstack/devkit';
 import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 

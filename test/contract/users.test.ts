@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildASTSchema, Kind, parse } from 'graphql';
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoUsers } from '@fedstack/devkit';
 import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { BSON, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document, type Sort } from 'mongodb';
 
 const { EJSON } = BSON;
-import { startFerretDB, type EmbeddedDatabase } from '../../scripts/lib/ferretdb';
-import { demoUsers, seedDemoData } from '../../scripts/lib/seed';
-import { ensureOrderIndexes, ordersCollection } from '../../subgraphs/orders/src/data/orders';
-import { ensureUserIndexes, usersCollection } from '../../subgraphs/users/src/data/users';
+import { startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
+import { demoUsers, seedDemoData } from '@fedstack/devkit';
+import { ensureOrderIndexes, ordersCollection } from '@fedstack/orders';
+import { ensureUserIndexes, usersCollection } from '@fedstack/users';
 
 const seed = Number(process.env.DIFF_SEED ?? 20_251_129);
 

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache, type DocumentNode, type TypedDocumentNode } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { addTypenameToDocument, print } from '@apollo/client/utilities';
-import type { GraphQLService } from '@fedstack/common';
+import type { GraphQLService } from '@fedstack/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { loadConfig, webManifestPath } from '../../router/src/config';
-import type { RouterContext } from '../../router/src/context';
-import { createRouterService } from '../../router/src/service';
+import { loadConfig, webManifestPath } from '@fedstack/router';
+import type { RouterContext } from '@fedstack/router';
+import { createRouterService } from '@fedstack/router';
 import { startStack, type Stack } from '../support/stack';
 
 /**

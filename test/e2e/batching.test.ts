@@ -1,5 +1,5 @@
 import { asAdmin } from '../support/auth';
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoUsers } from '@fedstack/devkit';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 

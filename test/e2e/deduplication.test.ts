@@ -1,4 +1,4 @@
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoUsers } from '@fedstack/devkit';
 import { asUser } from '../support/auth';
 import { postGraphQL } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { startFerretDB } from '../../scripts/lib/ferretdb';
+import { startFerretDB } from '@fedstack/devkit';
 
 describe('the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fedstack-ferret-'));

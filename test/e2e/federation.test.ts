@@ -1,4 +1,4 @@
-import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { demoOrders, demoUsers } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

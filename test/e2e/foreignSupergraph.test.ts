@@ -5,12 +5,13 @@ import { composeServices } from '@apollo/composition';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { ConfigError, createLogger, GraphQLService, verifyRequestSignature, type SubgraphResolvers } from '@fedstack/common';
+import { ConfigError, createLogger, GraphQLService, verifyRequestSignature } from '@fedstack/server';
+import { type SubgraphResolvers } from '@fedstack/subgraph';
 import { parse } from 'graphql';
-import { loadConfig } from '../../router/src/config';
-import type { RouterContext } from '../../router/src/context';
-import { createGateway } from '../../router/src/execution/createGateway';
-import { createRouterService } from '../../router/src/service';
+import { loadConfig } from '@fedstack/router';
+import type { RouterContext } from '@fedstack/router';
+import { createGateway } from '@fedstack/router';
+import { createRouterService } from '@fedstack/router';
 
 /**
  * A supergraph that is not ours: subgraphs whose names have a `-` (which no environment variable can

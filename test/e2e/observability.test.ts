@@ -1,4 +1,4 @@
-import { demoUsers } from '../../scripts/lib/seed';
+import { demoUsers } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

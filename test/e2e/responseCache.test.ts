@@ -1,6 +1,6 @@
-import { loadConfig as loadRouterConfig } from '../../router/src/config';
-import { createRouterService } from '../../router/src/service';
-import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { loadConfig as loadRouterConfig } from '@fedstack/router';
+import { createRouterService } from '@fedstack/router';
+import { demoOrders, demoUsers } from '@fedstack/devkit';
 import { anonymousHeaders, asAdmin, asUser } from '../support/auth';
 import { postGraphQL } from '../support/graphql';
 import { startRedisServer, type RedisServer } from '../support/redisServer';

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/common';
+import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/server';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { demoOrders, demoUsers } from '@fedstack/devkit';
 import { adminId, anonymousHeaders, asAdmin, asUser, bearer, postSigned } from '../support/auth';
 import { postGraphQL } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

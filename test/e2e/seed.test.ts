@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, loadMongoConfig, type Database } from '@fedstack/common';
-import { demoOrders, demoUsers, seedDemoData } from '../../scripts/lib/seed';
+import { connectDatabase, loadMongoConfig, type Database } from '@fedstack/subgraph';
+import { demoOrders, demoUsers, seedDemoData } from '@fedstack/devkit';
 
 const options = { users: 30, orders: 200 };
 let users: Database;

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { freePort } from '../../scripts/lib/ferretdb';
+import { freePort } from '@fedstack/devkit';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/serviceProcess';
 
 /**

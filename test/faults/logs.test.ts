@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/common';
-import { freePort } from '../../scripts/lib/ferretdb';
+import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/server';
+import { freePort } from '@fedstack/devkit';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/serviceProcess';
 
 /** The log is JSON lines on stderr: every line about a request carries its request id and trace id. */

@@ -1,4 +1,4 @@
-import { freePort } from '../../scripts/lib/ferretdb';
+import { freePort } from '@fedstack/devkit';
 import { startStack, type Stack } from '../support/stack';
 import { startServiceProcess, startSlowPost, waitUntilReady, type ServiceProcess } from '../support/serviceProcess';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/common';
+import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/server';
 import { MongoClient } from 'mongodb';
-import { freePort } from '../../scripts/lib/ferretdb';
+import { freePort } from '@fedstack/devkit';
 import { adminId } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 import { refusesConnections, startServiceProcess, startSlowPost, waitUntilReady, type ServiceProcess, type SlowPost } from '../support/serviceProcess';

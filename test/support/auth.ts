@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { developmentSigningSecret, signatureHeaders, signRequest, type Viewer } from '@fedstack/common';
-import { mintToken, type TokenClaims } from '../../router/src/auth/mintToken';
-import { developmentJwtSecret } from '../../router/src/config';
+import { developmentSigningSecret, signatureHeaders, signRequest, type Viewer } from '@fedstack/server';
+import { mintToken, type TokenClaims } from '@fedstack/devkit';
+import { developmentJwtSecret } from '@fedstack/router';
 import { postGraphQL, type GraphQLResponse } from './graphql';
 
 /** The token settings every test stack's router uses (the development defaults). */

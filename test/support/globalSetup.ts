@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFerretDB, type EmbeddedDatabase } from '../../scripts/lib/ferretdb';
+import { startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
 
 declare global {
   // Handed from globalSetup to globalTeardown, which run in the same process.

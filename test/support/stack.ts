@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { CommandLog, connectDatabase, type Database, type Env, type GraphQLService } from '@fedstack/common';
-import { loadConfig as loadRouterConfig } from '../../router/src/config';
-import type { RouterContext } from '../../router/src/context';
-import { createRouterService } from '../../router/src/service';
-import type { OrdersContext } from '../../subgraphs/orders/src/context';
-import { seedDemoData, type SeedOptions } from '../../scripts/lib/seed';
-import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
-import { createOrdersService } from '../../subgraphs/orders/src/service';
-import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
-import { createUsersService } from '../../subgraphs/users/src/service';
-import { startDelayProxy, type DelayProxy } from './delayProxy';
+import { CommandLog } from '@fedstack/devkit';
+import { connectDatabase, type Database } from '@fedstack/subgraph';
+import { type Env, type GraphQLService } from '@fedstack/server';
+import { loadConfig as loadRouterConfig } from '@fedstack/router';
+import type { RouterContext } from '@fedstack/router';
+import { createRouterService } from '@fedstack/router';
+import type { OrdersContext } from '@fedstack/orders';
+import { seedDemoData, type SeedOptions } from '@fedstack/devkit';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { createOrdersService } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
+import { createUsersService } from '@fedstack/users';
+import { startDelayProxy, type DelayProxy } from '@fedstack/devkit';
 
 /** A running platform: both subgraphs and the router on free loopback ports, on databases of its own. */
 export interface Stack {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 
 /** How to build the web app. */
 export interface WebAppBuild {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkClientScalars, clientCodegenConfigPath, readCodegenYaml } from '../../scripts/lib/clientCodegenConfig';
-import { repoRoot } from '../../scripts/lib/paths';
+import { repoRoot } from '@fedstack/devkit';
 
 /** The config client teams copy (docs/examples/codegen.yml), run as they would run it, on one operation. */
 const document = `query UserJoined($id: ID!) { user(id: $id) { id name createdAt } }`;

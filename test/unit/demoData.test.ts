@@ -1,4 +1,4 @@
-import { demoDataSet, demoOrders, demoUsers } from '../../scripts/lib/seed';
+import { demoDataSet, demoOrders, demoUsers } from '@fedstack/devkit';
 
 const users = demoUsers(demoDataSet.users);
 const orders = demoOrders(users, demoDataSet.orders);

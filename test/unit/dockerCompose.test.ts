@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
-import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
-import { loadConfig as loadRouterConfig } from '../../router/src/config';
-import { loadWorkerConfig } from '../../router/src/cluster/loadWorkerConfig';
-import { readSubgraphList } from '../../router/src/execution/readSubgraphList';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
+import { loadConfig as loadRouterConfig, loadWorkerConfig, readSubgraphList } from '@fedstack/router';
 
 /**
  * docker-compose.yml is configuration the compiler never sees, so these tests read it the way the
@@ -238,5 +236,39 @@ describe('docker-compose.yml', () => {
     for (const secret of secrets) expect(raw).toMatch(new RegExp(`${secret}: '?\\$\\{[A-Z_]+:\\?`));
     expect(environmentOf('router').SUBGRAPH_USERS_SECRET).toBe(environmentOf('users').USERS_SIGNING_SECRET);
     expect(environmentOf('router').SUBGRAPH_ORDERS_SECRET).toBe(environmentOf('orders').ORDERS_SIGNING_SECRET);
+  });
+});
+
+describe('the Dockerfile', () => {
+  /** Workspace folder by package name, from the root's workspaces. */
+  const folders = new Map<string, string>();
+  for (const folder of ['packages/server', 'packages/subgraph', 'packages/devkit', 'subgraphs/users', 'subgraphs/orders', 'router']) {
+    folders.set((JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8')) as { name: string }).name, folder);
+  }
+  /** The workspaces a service runs on: its own and every @fedstack package it depends on, transitively. */
+  const runtimeWorkspaces = (folder: string, seen = new Set<string>()): Set<string> => {
+    seen.add(folder);
+    const { dependencies = {} } = JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(dependencies)) {
+      const dependency = folders.get(name);
+      if (dependency && !seen.has(dependency)) runtimeWorkspaces(dependency, seen);
+    }
+    return seen;
+  };
+
+  it.each(['router', 'subgraphs/users', 'subgraphs/orders'])('builds and copies every workspace %s runs on, and never the devkit', (service) => {
+    const needed = [...runtimeWorkspaces(service)];
+    expect(needed).not.toContain('packages/devkit');
+    const build = /RUN npx tsc -b (.+)/.exec(dockerfile)?.[1]?.split(/\s+/) ?? [];
+    for (const workspace of needed) {
+      expect(build).toContain(workspace);
+      expect(dockerfile).toContain(`COPY --from=build /app/${workspace}/dist/ ${workspace}/dist/`);
+    }
+  });
+
+  it('copies the manifest of every workspace the lockfile installs, in both stages', () => {
+    for (const folder of folders.values()) {
+      expect(dockerfile.split(`COPY ${folder}/package.json ${folder}/`).length - 1).toBe(2);
+    }
   });
 });

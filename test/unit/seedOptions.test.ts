@@ -1,4 +1,4 @@
-import { demoDataSet, parseSeedOptions } from '../../scripts/lib/seed';
+import { demoDataSet, parseSeedOptions } from '@fedstack/devkit';
 
 describe('parseSeedOptions (npm run seed -- --users N --orders M)', () => {
   it('defaults to the demo data set', () => {

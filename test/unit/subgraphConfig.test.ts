@@ -1,6 +1,6 @@
-import { ConfigError } from '@fedstack/common';
-import { loadConfig as loadOrdersConfig } from '../../subgraphs/orders/src/config';
-import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
+import { ConfigError } from '@fedstack/server';
+import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { loadConfig as loadUsersConfig } from '@fedstack/users';
 
 /** What both subgraphs read alike; each test gives only what `loadConfig` requires besides. */
 const subgraphs = [

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Logger } from '@fedstack/common';
+import type { Logger } from '@fedstack/server';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { metricsReply, metricsRequest } from './clusterMessages';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@fedstack/common';
+import { ConfigError } from '@fedstack/server';
 import { loadWorkerConfig } from './loadWorkerConfig';
 
 describe('ROUTER_WORKERS', () => {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, readInt, readString, type Env } from '@fedstack/common';
+import { ConfigError, readInt, readString, type Env } from '@fedstack/server';
 
 /** The most workers `ROUTER_WORKERS` may ask for. */
 export const maxWorkers = 64;

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { runUntilSignalled, type Logger } from '@fedstack/common';
+import { runUntilSignalled, type Logger } from '@fedstack/server';
 import type { RestartPolicy } from './planRestart';
 import { serveAsWorker } from './serveAsWorker';
 import { superviseWorkers } from './superviseWorkers';

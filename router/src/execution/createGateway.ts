@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, IntrospectAndCompose, type GraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
-import { ConfigError, developmentSigningSecret, type Logger, type Metrics } from '@fedstack/common';
+import { ConfigError, developmentSigningSecret, type Logger } from '@fedstack/server';
+import type { RouterMetrics } from '../metrics';
 import { createSigningFetcher } from '../upstream/signingFetcher';
 import { SubgraphDataSource } from '../upstream/SubgraphDataSource';
 import { createDedupingFetcher } from '../upstream/createDedupingFetcher';
@@ -28,7 +29,7 @@ export interface RouterGateway {
  * through the upstream stack: deduplication, then retries and the circuit breaker, then signing, over one
  * keep-alive HTTP client.
  */
-export function createGateway(config: RouterConfig, logger: Logger, metrics?: Metrics): RouterGateway {
+export function createGateway(config: RouterConfig, logger: Logger, metrics?: RouterMetrics): RouterGateway {
   // Apollo Gateway, unless told otherwise, probes cloud metadata servers (AWS, GCP, Azure, Alibaba) and
   // sends its own metrics to Apollo every few minutes. A self-hosted router phones nobody: it is off
   // unless APOLLO_TELEMETRY_DISABLED=false is set explicitly. The gateway reads the variable itself.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '@fedstack/common';
+import { ConfigError } from '@fedstack/server';
 
 /** One entry of `schema/subgraphs.json`. */
 export interface SubgraphEntry {

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '@fedstack/common';
+import type { Logger } from '@fedstack/server';
 import type { RouterContext } from '../context';
 
 interface ValueCompletionError {

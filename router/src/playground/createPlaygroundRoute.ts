@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RouteHandler } from '@fedstack/common';
+import type { RouteHandler } from '@fedstack/server';
 import { demoExampleTabs } from './demoExamples';
 import { prefersHtml } from './negotiateContent';
 import { playgroundStyles, renderInitScript, renderPlaygroundPage, type PlaygroundTab } from './renderPlaygroundPage';

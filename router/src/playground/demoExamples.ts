@@ -1,7 +1,7 @@
 import type { PlaygroundTab } from './renderPlaygroundPage';
 
 /**
- * The first demo user (Ada Lovelace). The demo data is deterministic (scripts/lib/seed.ts), so this id
+ * The first demo user (Ada Lovelace). The demo data is deterministic (packages/devkit/src/seed.ts), so this id
  * exists wherever `npm start` or a test seeded it; demoExamples.test.ts pins it to the seed.
  */
 export const demoUserId = '677485800001000000000000';

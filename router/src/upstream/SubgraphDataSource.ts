@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { anonymous, randomHex, signatureHeaders, traceparentOf } from '@fedstack/common';
+import { anonymous, randomHex, signatureHeaders, traceparentOf } from '@fedstack/server';
 import type { RouterContext } from '../context';
 
 /** What the gateway hands {@link SubgraphDataSource.didReceiveResponse}. */

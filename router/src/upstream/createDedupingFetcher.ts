@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { signatureHeaders } from '@fedstack/common';
+import { signatureHeaders } from '@fedstack/server';
 import { isMutationBody } from './createResilientFetcher';
 
 /**

@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { codedError, ErrorCode } from '@fedstack/common';
+import { codedError, ErrorCode } from '@fedstack/server';
 import { CircuitBreaker } from './CircuitBreaker';
 
 /** How the router waits for, retries and gives up on one subgraph. */

@@ -1,4 +1,4 @@
-import { signatureHeaders, signRequest } from '@fedstack/common';
+import { signatureHeaders, signRequest } from '@fedstack/server';
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 
 /**

@@ -1,4 +1,4 @@
-import { createByIdLoader, groupByKeys, orderByKeys } from '@fedstack/common';
+import { createByIdLoader, groupByKeys, orderByKeys } from '@fedstack/subgraph';
 import DataLoader from 'dataloader';
 import type { Collection, ObjectId } from 'mongodb';
 import type { OrderStatus } from './__generated__/resolvers-types';

@@ -1,4 +1,4 @@
-import { ownerOrAdmin, parseId, type Policies } from '@fedstack/common';
+import { ownerOrAdmin, parseId, type Policies } from '@fedstack/subgraph';
 import type { MutationCancelOrderArgs, MutationPlaceOrderArgs, QueryOrderArgs } from './__generated__/resolvers-types';
 import type { OrdersContext } from './context';
 import type { UserReference } from './data/orders';

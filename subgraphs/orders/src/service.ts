@@ -1,4 +1,6 @@
-import { createSubgraphService, type Database, type GraphQLService } from '@fedstack/common';
+import { resolve } from 'node:path';
+import { createSubgraphService, type Database } from '@fedstack/subgraph';
+import { type GraphQLService } from '@fedstack/server';
 import type { OrdersConfig } from './config';
 import { createContext, type OrdersContext } from './context';
 import { ensureOrderIndexes, ordersCollection } from './data/orders';
@@ -11,7 +13,8 @@ import { resolvers } from './resolvers';
 export function createOrdersService(config: OrdersConfig, database?: Database): Promise<GraphQLService<OrdersContext>> {
   return createSubgraphService<OrdersContext>({
     name: 'orders',
-    schemaFile: 'orders.graphql',
+    // The SDL in the repository's schema/ (three levels up from src/ and from dist/ alike).
+    schemaPath: resolve(__dirname, '../../../schema/orders.graphql'),
     resolvers,
     config,
     database,

@@ -1,4 +1,5 @@
-import type { Logger, SubgraphRequestScope, Viewer } from '@fedstack/common';
+import type { Logger, Viewer } from '@fedstack/server';
+import type { SubgraphRequestScope } from '@fedstack/subgraph';
 import type { Collection } from 'mongodb';
 import type { UserDocument } from './data/users';
 import { createLoaders, type UsersLoaders } from './loaders';

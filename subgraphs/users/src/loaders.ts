@@ -1,4 +1,4 @@
-import { createByIdLoader } from '@fedstack/common';
+import { createByIdLoader } from '@fedstack/subgraph';
 import type { Collection } from 'mongodb';
 import { findUsersByIds, type UserDocument } from './data/users';
 

@@ -1,4 +1,4 @@
-import { ownerOrAdmin, type Policies, type Policy } from '@fedstack/common';
+import { ownerOrAdmin, type Policies, type Policy } from '@fedstack/subgraph';
 import type { UsersContext } from './context';
 import type { UserDocument } from './data/users';
 

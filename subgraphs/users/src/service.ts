@@ -1,4 +1,6 @@
-import { createSubgraphService, type Database, type GraphQLService } from '@fedstack/common';
+import { resolve } from 'node:path';
+import { createSubgraphService, type Database } from '@fedstack/subgraph';
+import { type GraphQLService } from '@fedstack/server';
 import type { UsersConfig } from './config';
 import { createContext, type UsersContext } from './context';
 import { ensureUserIndexes, usersCollection } from './data/users';
@@ -11,7 +13,8 @@ import { resolvers } from './resolvers';
 export function createUsersService(config: UsersConfig, database?: Database): Promise<GraphQLService<UsersContext>> {
   return createSubgraphService<UsersContext>({
     name: 'users',
-    schemaFile: 'users.graphql',
+    // The SDL in the repository's schema/ (three levels up from src/ and from dist/ alike).
+    schemaPath: resolve(__dirname, '../../../schema/users.graphql'),
     resolvers,
     config,
     database,

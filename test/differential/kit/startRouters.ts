@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import type { GraphQLService } from '@fedstack/common';
+import type { GraphQLService } from '@fedstack/server';
 import { parse } from 'graphql';
-import { loadConfig } from '../../../router/src/config';
-import type { RouterContext } from '../../../router/src/context';
-import { createRouterService } from '../../../router/src/service';
+import { loadConfig } from '@fedstack/router';
+import type { RouterContext } from '@fedstack/router';
+import { createRouterService } from '@fedstack/router';
 import { startSubgraph, type RunningSubgraph } from './startSubgraphs';
 import type { SupergraphFixture } from './types';
 

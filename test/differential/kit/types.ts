@@ -1,4 +1,4 @@
-import type { SubgraphResolvers } from '@fedstack/common';
+import type { SubgraphResolvers } from '@fedstack/subgraph';
 
 /** What a subgraph does with one request instead of answering it (a fault a case injects). */
 export type Fault = 'error-500' | 'hang' | 'garbage';

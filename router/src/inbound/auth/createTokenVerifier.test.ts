@@ -1,5 +1,5 @@
 import { createTokenVerifier } from './createTokenVerifier';
-import { mintToken } from '../../auth/mintToken';
+import { mintToken } from '@fedstack/devkit';
 
 const auth = { jwtSecret: 's'.repeat(40), jwksUrl: undefined, issuer: 'fedstack', audience: 'fedstack-api', clockToleranceSeconds: 0 };
 const userId = '677485800001000000000000';

@@ -1,4 +1,4 @@
-import { anonymous, ErrorCode, requestError, type Viewer } from '@fedstack/common';
+import { anonymous, ErrorCode, requestError, type Viewer } from '@fedstack/server';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
 /** How the router verifies bearer tokens. */

@@ -1,5 +1,5 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { Logger } from '@fedstack/common';
+import type { Logger } from '@fedstack/server';
 import { createClient } from 'redis';
 import { CircuitBreaker } from '../../upstream/CircuitBreaker';
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import type { Logger, Metrics } from '@fedstack/common';
+import type { Logger } from '@fedstack/server';
+import type { RouterMetrics } from '../../metrics';
 import type { RouterContext } from '../../context';
 import { createRedisCache } from './createRedisCache';
 
@@ -44,7 +45,7 @@ export interface ResponseCache {
  * where the router exposes plans. In `/metrics`, `graphql_response_cache_total` counts queries by `result`:
  * `hit`, `bypass` (asked fresh) and `miss` (everything else, uncacheable answers included).
  */
-export function createResponseCache(config: ResponseCacheConfig, logger: Logger, options: { metrics?: Metrics; exposeQueryPlan: boolean }): ResponseCache {
+export function createResponseCache(config: ResponseCacheConfig, logger: Logger, options: { metrics?: RouterMetrics; exposeQueryPlan: boolean }): ResponseCache {
   const { metrics, exposeQueryPlan } = options;
   const redis = config.redisUrl
     ? createRedisCache({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, timeoutMs: config.redisTimeoutMs, logger })

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { ErrorCode, requestError } from '@fedstack/common';
+import { ErrorCode, requestError } from '@fedstack/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
 import { analyzeOperation } from './analyzeOperation';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@fedstack/common';
+import { createLogger } from '@fedstack/server';
 import { createManifestStore } from './createManifestStore';
 import { documentKey, readManifest } from './readManifest';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@fedstack/common';
+import type { Logger } from '@fedstack/server';
 import { createClient } from 'redis';
 import { readManifest, type ManifestEntry } from './readManifest';
 

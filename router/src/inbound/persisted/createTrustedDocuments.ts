@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { ErrorCode, errorStatus, isAdmin, type Logger, type Metrics, type PreparedRequest } from '@fedstack/common';
+import { ErrorCode, errorStatus, isAdmin, type Logger, type PreparedRequest } from '@fedstack/server';
+import type { RouterMetrics } from '../../metrics';
 import { GraphQLError } from 'graphql';
 import type { TokenVerifier } from '../auth/createTokenVerifier';
 import { createManifestStore, type ManifestSources, type ManifestStore } from './createManifestStore';
@@ -76,7 +77,7 @@ interface Envelope {
  * `PERSISTED_DOCUMENT_NOT_FOUND` (a code Apollo's link does not answer by sending the text), and so is a
  * hash with its text, whatever the text. Registered texts never serve `require` mode.
  */
-export function createTrustedDocuments(config: TrustedDocumentsConfig, options: { logger: Logger; metrics: Metrics; verifyToken: TokenVerifier }): TrustedDocuments {
+export function createTrustedDocuments(config: TrustedDocumentsConfig, options: { logger: Logger; metrics: RouterMetrics; verifyToken: TokenVerifier }): TrustedDocuments {
   const { logger, metrics, verifyToken } = options;
   // `off` reads no manifest: nothing would use it.
   const store = createManifestStore(config.mode === 'off' ? { ...config, paths: [], redis: undefined } : config, logger);

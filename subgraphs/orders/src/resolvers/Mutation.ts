@@ -1,4 +1,5 @@
-import { badUserInput, codedError, ErrorCode, parseId } from '@fedstack/common';
+import { badUserInput, codedError, ErrorCode } from '@fedstack/server';
+import { parseId } from '@fedstack/subgraph';
 import { createHash } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import type { LineItemInput, MutationResolvers } from '../__generated__/resolvers-types';

@@ -1,4 +1,4 @@
-import { parseId } from '@fedstack/common';
+import { parseId } from '@fedstack/subgraph';
 import type { OrderResolvers } from '../__generated__/resolvers-types';
 
 export const Order: OrderResolvers = {

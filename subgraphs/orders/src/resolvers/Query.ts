@@ -1,4 +1,4 @@
-import { parseId } from '@fedstack/common';
+import { parseId } from '@fedstack/subgraph';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 
 export const Query: QueryResolvers = {

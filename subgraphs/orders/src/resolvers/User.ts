@@ -1,4 +1,5 @@
-import { badUserInput, decodeCursor, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/common';
+import { badUserInput } from '@fedstack/server';
+import { decodeCursor, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/subgraph';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 import type { OrderDocument, OrderPosition } from '../data/orders';
 

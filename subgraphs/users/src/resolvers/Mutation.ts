@@ -1,4 +1,4 @@
-import { badUserInput, codedError, ErrorCode } from '@fedstack/common';
+import { badUserInput, codedError, ErrorCode } from '@fedstack/server';
 import { ObjectId } from 'mongodb';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import { EmailTakenError, insertUser } from '../data/users';

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/common';
+import { decodeCursor, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/subgraph';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { countUsers, findUsersPage } from '../data/users';
 

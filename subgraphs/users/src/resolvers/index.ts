@@ -1,4 +1,4 @@
-import { applyPolicies, DateTimeScalar } from '@fedstack/common';
+import { applyPolicies, DateTimeScalar } from '@fedstack/subgraph';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import type { UsersContext } from '../context';
 import { policies } from '../policies';

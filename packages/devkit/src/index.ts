@@ -1,0 +1,19 @@
+/**
+ * @fedstack/devkit: the tooling every script, test and benchmark shares, and nothing a service runs in
+ * production. The repository's layout, composition and its checks, development tokens, the demo data,
+ * the embedded database (FerretDB), the delay proxy and the database command log.
+ */
+export { CommandLog } from './CommandLog';
+export type { RecordedCommand } from './CommandLog';
+export { composeSupergraph } from './composeSupergraph';
+export type { CompositionResult } from './composeSupergraph';
+export { startDelayProxy } from './delayProxy';
+export type { DelayProxy } from './delayProxy';
+export { ensureFerretDB, ferretdbBinary, freePort, startFerretDB } from './ferretdb';
+export type { EmbeddedDatabase, FerretDBVariant } from './ferretdb';
+export { findDescriptionLeaks } from './findDescriptionLeaks';
+export { mintToken } from './mintToken';
+export type { TokenClaims } from './mintToken';
+export { repoRoot, schemaDir } from './paths';
+export { demoDataSet, demoOrders, demoUsers, parseSeedOptions, seedDemoData } from './seed';
+export type { SeedOptions } from './seed';

@@ -1,0 +1,41 @@
+import { createMetrics, type Metrics } from '@fedstack/server';
+import { Counter, Histogram } from 'prom-client';
+
+/** The router's metrics: every service's, plus its subgraph calls, response cache and trusted documents. */
+export interface RouterMetrics extends Metrics {
+  /** Subgraph fetch duration in seconds, by subgraph and outcome. */
+  subgraphFetchDuration: Histogram<'subgraph' | 'outcome'>;
+  /** Subgraph fetch failures, by subgraph and reason (`timeout`, `unavailable`, `status_5xx`, `circuit_open`). */
+  subgraphFetchErrors: Counter<'subgraph' | 'reason'>;
+  /** Queries answered from the response cache (`hit`), asked fresh (`bypass`), or not (`miss`). */
+  responseCache: Counter<'result'>;
+  /**
+   * Trusted-document requests by the manifest's operation name (`unknown` when the id is in no
+   * manifest, `text` for operation text without an id) and outcome (see inbound/persisted).
+   */
+  persistedDocuments: Counter<'operation' | 'outcome'>;
+}
+
+/** Creates the router's registry (see `createMetrics`) with its own metrics. */
+export function createRouterMetrics(): RouterMetrics {
+  const metrics = createMetrics('router');
+  const registers = [metrics.registry];
+  return {
+    ...metrics,
+    subgraphFetchDuration: new Histogram({
+      name: 'subgraph_fetch_duration_seconds',
+      help: 'Router to subgraph fetch duration by subgraph and outcome.',
+      labelNames: ['subgraph', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    subgraphFetchErrors: new Counter({ name: 'subgraph_fetch_errors_total', help: 'Router to subgraph fetch failures by subgraph and reason.', labelNames: ['subgraph', 'reason'], registers }),
+    persistedDocuments: new Counter({
+      name: 'graphql_persisted_documents_total',
+      help: 'Trusted-document requests by the manifest operation name and outcome.',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    }),
+    responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit), asked fresh by the client (bypass), or not (miss).', labelNames: ['result'], registers }),
+  };
+}
