@@ -26,6 +26,8 @@ module.exports = {
     },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // The benchmark harness itself, on a small stack: its numbers live in bench/, its correctness here.
+    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
     // The router's executor against stock Apollo Gateway's on in-memory subgraphs over HTTP (no database).
     { ...shared, displayName: 'differential', testMatch: ['<rootDir>/test/differential/**/*.test.ts'] },
     // The embedded database itself: the patched FerretDB against FerretDB as released (a differential test).

@@ -13,8 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { connectDatabase, loadMongoConfig } from '@fedstack/subgraph';
 import { ObjectId } from 'mongodb';
-import { countOrdersOfUsers, ensureOrderIndexes, findOrdersByIds, findOrdersOfUsers, ordersCollection } from '@fedstack/orders';
-import { ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } from '@fedstack/users';
+import { countOrdersOfUsers, ensureOrderIndexes, findOrdersOfUsers, ordersCollection } from '@fedstack/orders';
+import { findByIds } from '@fedstack/subgraph';
+import { ensureUserIndexes, findUsersPage, usersCollection } from '@fedstack/users';
 import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '@fedstack/devkit';
 import { startBenchDatabase } from './lib/BenchStack';
 import { medianMs } from './lib/medianMs';
@@ -66,9 +67,9 @@ async function main(): Promise<void> {
         const commands: Array<[string, () => Promise<{ length: number }>]> = [
           ["orders: one user's first page (`userId $in [one]`, sorted, limit 11)", () => findOrdersOfUsers(orders, [ids[3]!], page)],
           ["orders: 100 users' orders, one batch", () => findOrdersOfUsers(orders, ids.slice(0, 100), page)],
-          ['orders: one order by `_id`', () => findOrdersByIds(orders, [orderIds[0]!])],
-          ['orders: `_id $in` of 10', () => findOrdersByIds(orders, orderIds)],
-          ['users: `_id $in` of 100', () => findUsersByIds(users, ids.slice(0, 100))],
+          ['orders: one order by `_id`', () => findByIds(orders, [orderIds[0]!])],
+          ['orders: `_id $in` of 10', () => findByIds(orders, orderIds)],
+          ['users: `_id $in` of 100', () => findByIds(users, ids.slice(0, 100))],
           ['users: a page of 20 after a cursor', () => findUsersPage(users, 20, ids[100])],
           ['orders: totalCount of one user', () => countOrdersOfUsers(orders, [ids[3]!], undefined)],
           ['orders: totalCount of 10 users', () => countOrdersOfUsers(orders, ids.slice(0, 10), undefined)],

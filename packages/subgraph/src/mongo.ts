@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Filter, type ObjectId, type WithId } from 'mongodb';
 import type { MongoConfig } from './config';
 import type { Logger } from '@fedstack/server';
 
@@ -51,4 +51,15 @@ export async function connectDatabase(config: MongoConfig, appName: string, logg
 /** A connection string without its password, for logs. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * Every document whose `_id` is one of `ids`, in one command and one round trip; the order of the
+ * result is the database's (a DataLoader puts it in key order). All come in the first batch: one more
+ * than can match, so the server closes the cursor and no `getMore` follows. One id is plain equality,
+ * the simplest filter every server answers from the `_id` index.
+ */
+export function findByIds<TDocument extends { _id: ObjectId }>(collection: Collection<TDocument>, ids: readonly ObjectId[]): Promise<WithId<TDocument>[]> {
+  const filter = (ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } }) as Filter<TDocument>;
+  return collection.find(filter).batchSize(ids.length + 1).toArray();
 }

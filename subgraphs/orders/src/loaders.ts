@@ -1,8 +1,7 @@
-import { createByIdLoader, groupByKeys, orderByKeys } from '@fedstack/subgraph';
+import { createByIdLoader, findByIds, groupByKeys, orderByKeys } from '@fedstack/subgraph';
 import DataLoader from 'dataloader';
 import type { Collection, ObjectId } from 'mongodb';
-import type { OrderStatus } from './__generated__/resolvers-types';
-import { countOrdersOfUsers, findOrdersByIds, findOrdersOfUsers, type OrderDocument, type OrderPosition } from './data/orders';
+import { countOrdersOfUsers, findOrdersOfUsers, type OrderDocument, type OrderPosition, type OrderStatus } from './data/orders';
 
 /** The arguments of `User.orders`: which orders match, and how many of each user's are needed. */
 export interface OrdersFilter {
@@ -32,7 +31,7 @@ export function createLoaders(orders: Collection<OrderDocument>, observeBatch: (
   const ordersOfUser = new Map<string, DataLoader<ObjectId, OrderDocument[], string>>();
   const orderCountOfUser = new Map<string, DataLoader<ObjectId, number, string>>();
   return {
-    orderById: createByIdLoader((ids) => findOrdersByIds(orders, ids), (order) => order._id, (size) => observeBatch('orderById', size)),
+    orderById: createByIdLoader((ids) => findByIds(orders, ids), (order) => order._id, (size) => observeBatch('orderById', size)),
 
     ordersOfUser(filter) {
       const key = JSON.stringify([filter.status ?? null, filter.after?.createdAt.toISOString() ?? null, filter.after?.id.toHexString() ?? null, filter.perUser]);

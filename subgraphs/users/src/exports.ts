@@ -6,7 +6,7 @@
 export { loadConfig } from './config';
 export type { UsersConfig } from './config';
 export type { UsersContext } from './context';
-export { countUsers, ensureUserIndexes, findUsersByIds, findUsersPage, usersCollection } from './data/users';
+export { countUsers, ensureUserIndexes, findUsersPage, usersCollection } from './data/users';
 export type { UserDocument } from './data/users';
 export { createLoaders } from './loaders';
 export { createUsersService } from './service';

@@ -1,6 +1,6 @@
-import { createByIdLoader } from '@fedstack/subgraph';
+import { createByIdLoader, findByIds } from '@fedstack/subgraph';
 import type { Collection } from 'mongodb';
-import { findUsersByIds, type UserDocument } from './data/users';
+import type { UserDocument } from './data/users';
 
 /** The users subgraph's per-request loaders. */
 export interface UsersLoaders {
@@ -11,6 +11,6 @@ export interface UsersLoaders {
 /** Creates fresh loaders; called once per request by the context factory. */
 export function createLoaders(users: Collection<UserDocument>, observeBatch: (loader: string, size: number) => void): UsersLoaders {
   return {
-    userById: createByIdLoader((ids) => findUsersByIds(users, ids), (user) => user._id, (size) => observeBatch('userById', size)),
+    userById: createByIdLoader((ids) => findByIds(users, ids), (user) => user._id, (size) => observeBatch('userById', size)),
   };
 }

@@ -19,16 +19,6 @@ export async function ensureUserIndexes(users: Collection<UserDocument>): Promis
   await users.createIndex({ email: 1 }, { unique: true, name: 'email_1' });
 }
 
-/** One command for any number of ids; the order of the result is the database's. */
-export function findUsersByIds(users: Collection<UserDocument>, ids: readonly ObjectId[]): Promise<UserDocument[]> {
-  // All in the first batch (one more than can match, so the server closes the cursor): one round trip.
-  // One id: plain equality, which every server serves from the `_id` index and FerretDB pushes down to
-  // SQLite (an `$in` it filters itself after reading the whole collection: 18 ms instead of 2 at 1,000
-  // users, measured by bench/databaseCosts.ts).
-  const filter = ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } };
-  return users.find(filter).batchSize(ids.length + 1).toArray();
-}
-
 /**
  * A page of users in `_id` order (ObjectIds grow with creation time), after `afterId` when given.
  * Fetches `size + 1` so the caller can tell whether there is a next page, all in the first batch (a
