@@ -11,10 +11,9 @@
  *   node --conditions=source --import tsx bench/databaseCosts.ts --only totalCount     # the commands whose name contains it
  */
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, loadMongoConfig } from '@fedstack/subgraph';
+import { connectDatabase, findByIds, loadMongoConfig } from '@fedstack/subgraph';
 import { ObjectId } from 'mongodb';
 import { countOrdersOfUsers, ensureOrderIndexes, findOrdersOfUsers, ordersCollection } from '@fedstack/orders';
-import { findByIds } from '@fedstack/subgraph';
 import { ensureUserIndexes, findUsersPage, usersCollection } from '@fedstack/users';
 import { demoOrders, demoUsers, seedDemoData, type SeedOptions } from '@fedstack/devkit';
 import { startBenchDatabase } from './lib/BenchStack';

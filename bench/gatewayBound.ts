@@ -17,10 +17,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { freePort } from '@fedstack/devkit';
+import { freePort, killAll, ServiceProcess } from '@fedstack/devkit';
 import { gatewayBoundQuery } from '../test/differential/supergraphs/shop';
 import { cpuSeconds } from './lib/procStats';
-import { killAll, ServiceProcess } from './lib/ServiceProcess';
 import { summarizeProfile } from './lib/summarizeProfile';
 
 const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router'] as const;
@@ -68,7 +67,7 @@ async function startTarget(target: Target, supergraphPath: string, scenario: Sce
   const nodeFlags = ['--max-old-space-size=1024', ...(profile && target !== 'router' ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SUPERGRAPH_PATH: supergraphPath };
   if (target === 'apollo-gateway') {
-    const child = pinned(ServiceProcess.start({ name: target, entry: 'bench/services/stockGateway.ts', env, nodeFlags }));
+    const child = pinned(ServiceProcess.start({ name: target, entry: 'bench/services/stockGateway.ts', env, nodeFlags, ipc: true }));
     const { url } = await child.waitForMessage((message): message is { type: 'ready'; url: string } => (message as { type?: string }).type === 'ready');
     return { url, process: child };
   }
@@ -77,6 +76,7 @@ async function startTarget(target: Target, supergraphPath: string, scenario: Sce
   const plain = target === 'router' ? {} : { DEDUPE_SUBGRAPH_REQUESTS: 'false', DEDUPE_INBOUND_QUERIES: 'false', RESPONSE_CACHE: 'false' };
   const child = pinned(
     ServiceProcess.start({
+      ipc: true,
       name: target,
       entry: 'router/src/index.ts',
       env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours' },
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const results: Measurement[] = [];
   for (const scenario of chosenScenarios) {
     const supergraphPath = join(mkdtempSync(join(tmpdir(), 'gateway-bound-')), 'supergraph.graphql');
-    const subgraphs = pinned(ServiceProcess.start({ name: 'subgraphs', entry: 'bench/services/memorySubgraphs.ts', env: { ...process.env, NODE_ENV: 'production', BENCH_FIXTURE: scenarios[scenario].fixture, BENCH_SUPERGRAPH_PATH: supergraphPath } }), 0);
+    const subgraphs = pinned(ServiceProcess.start({ ipc: true, name: 'subgraphs', entry: 'bench/services/memorySubgraphs.ts', env: { ...process.env, NODE_ENV: 'production', BENCH_FIXTURE: scenarios[scenario].fixture, BENCH_SUPERGRAPH_PATH: supergraphPath } }), 0);
     await subgraphs.waitForMessage((message): message is { type: 'ready' } => (message as { type?: string }).type === 'ready');
     try {
       for (const target of chosenTargets) {

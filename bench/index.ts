@@ -11,10 +11,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repoRoot } from '@fedstack/devkit';
+import { killAll, repoRoot } from '@fedstack/devkit';
 import { formatReport } from './lib/formatReport';
 import { parseOptions } from './lib/parseOptions';
-import { killAll } from './lib/ServiceProcess';
 import { runBenchmark } from './lib/runBenchmark';
 
 async function main(): Promise<void> {

@@ -8,9 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { schemaDir } from '@fedstack/devkit';
-import { findDescriptionLeaks } from '@fedstack/devkit';
-import { composeSupergraph } from '@fedstack/devkit';
+import { composeSupergraph, findDescriptionLeaks, schemaDir } from '@fedstack/devkit';
 import { readSubgraphList } from '@fedstack/router';
 
 const check = process.argv.includes('--check');

@@ -3,7 +3,6 @@
  * MONGO_URL is set), seeds the demo data, starts the users and orders subgraphs and then the router,
  * prints the URLs, and on Ctrl-C stops everything in reverse order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectDatabase } from '@fedstack/subgraph';
@@ -11,43 +10,27 @@ import { readPort, readString } from '@fedstack/server';
 import { loadConfig as loadRouterConfig } from '@fedstack/router';
 import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
 import { loadConfig as loadUsersConfig } from '@fedstack/users';
-import { startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
-import { repoRoot } from '@fedstack/devkit';
-import { seedDemoData } from '@fedstack/devkit';
+import { repoRoot, seedDemoData, ServiceProcess, startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
 
 const log = (message: string) => process.stdout.write(`[start] ${message}\n`);
-const children: Array<{ name: string; process: ChildProcess }> = [];
+const children: ServiceProcess[] = [];
 let database: EmbeddedDatabase | undefined;
 let stopping = false;
 
-/** Starts one service as a child process running its TypeScript through tsx, its output prefixed with its name. */
-function startService(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  // `node --import tsx`, not the tsx CLI: the CLI runs the service as a child of its own and relays
-  // signals, killing it outright when it does not confirm one within 30 ms, which would cut a graceful
-  // shutdown short. This way the process signalled is the service itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', resolve(repoRoot, entry)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: a Ctrl-C reaches only this script, which stops the services in order.
-    detached: true,
-  });
-  const prefix = (chunk: Buffer) =>
-    chunk
-      .toString('utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => `[${name}] ${line}\n`)
-      .join('');
-  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(prefix(chunk)));
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
-  child.on('exit', (code, signal) => {
+/**
+ * Starts one service as a child process running its TypeScript, its output prefixed with its name. In a
+ * process group of its own: a Ctrl-C reaches only this script, which stops the services in order.
+ */
+function startService(name: string, entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
+  const service = ServiceProcess.start({ name, entry, env, detached: true, output: 'forward' });
+  void service.exited.then(({ code, signal }) => {
     if (!stopping) {
       log(`${name} exited (${signal ?? code}); stopping everything.`);
       void stop(1);
     }
   });
-  children.push({ name, process: child });
-  return child;
+  children.push(service);
+  return service;
 }
 
 /** Polls a service's readiness endpoint until it answers 200, or fails after `timeoutMs`. */
@@ -70,11 +53,9 @@ async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   // The router first, so nothing calls a subgraph that is already gone; the database last.
-  for (const { process: child } of [...children].reverse()) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+  for (const service of [...children].reverse()) {
+    service.signal('SIGTERM');
+    await service.exited;
   }
   await database?.stop();
   process.exit(code);

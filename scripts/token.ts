@@ -8,9 +8,8 @@
  *   npm run token -- --user 677485800001000000000000 --ttl 600
  */
 import { parseArgs } from 'node:util';
-import { mintToken } from '@fedstack/devkit';
+import { demoUsers, mintToken } from '@fedstack/devkit';
 import { loadConfig } from '@fedstack/router';
-import { demoUsers } from '@fedstack/devkit';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectDatabase, loadMongoConfig, type Database } from '@fedstack/subgraph';
 import { ObjectId } from 'mongodb';
-import { mintToken } from '@fedstack/devkit';
+import { type EmbeddedDatabase, type FerretDBVariant, freePort, mintToken, registerProcess, seedDemoData, type SeedOptions, ServiceProcess, startFerretDB } from '@fedstack/devkit';
 import { ordersCollection } from '@fedstack/orders';
-import { startFerretDB, freePort, type EmbeddedDatabase, type FerretDBVariant } from '@fedstack/devkit';
-import { seedDemoData, type SeedOptions } from '@fedstack/devkit';
 import { benchIdentity } from '../services/signing';
 import type { SubgraphMessage, SubgraphRequest } from '../services/subgraph';
-import { registerProcess, ServiceProcess } from './ServiceProcess';
 import { benchData } from './scenarios';
 
 /** Where the bench's data lives: the user's MongoDB (`MONGO_URL`) or an embedded FerretDB it started. */
@@ -135,6 +132,7 @@ export class BenchStack {
     const startSubgraph = async (name: 'users' | 'orders') => {
       const port = await freePort();
       const child = ServiceProcess.start({
+        ipc: true,
         name: `${name} subgraph`,
         entry: 'bench/services/subgraph.ts',
         env: { ...env, BENCH_SUBGRAPH: name, MAX_PAGE_SIZE: String(benchMaxPageSize), [`${name.toUpperCase()}_HOST`]: '127.0.0.1', [`${name.toUpperCase()}_PORT`]: String(port) },

@@ -1,5 +1,4 @@
-import type { SeedOptions } from '@fedstack/devkit';
-import { ServiceProcess } from './ServiceProcess';
+import { type SeedOptions, ServiceProcess } from '@fedstack/devkit';
 import type { ScenarioName } from './scenarios';
 
 /** One load run: a scenario against a URL, closed-loop, for a fixed time. */
@@ -73,7 +72,7 @@ export class LoadGenerator {
 
   /** Starts the worker process and waits until it can take jobs. */
   static async start(): Promise<LoadGenerator> {
-    const worker = ServiceProcess.start({ name: 'load generator', entry: 'bench/services/loadWorker.ts', env: { ...process.env } });
+    const worker = ServiceProcess.start({ ipc: true, name: 'load generator', entry: 'bench/services/loadWorker.ts', env: { ...process.env } });
     await worker.waitForMessage((message): message is LoadWorkerMessage => isMessage(message) && message.type === 'ready');
     return new LoadGenerator(worker);
   }
@@ -91,7 +90,7 @@ export class LoadGenerator {
     return { result: message.result, latenciesMs: message.latenciesMs };
   }
 
-  stop(): Promise<void> {
-    return this.process.stop();
+  async stop(): Promise<void> {
+    await this.process.stop();
   }
 }

@@ -1,8 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { repoRoot } from '@fedstack/devkit';
-import { demoDataSet, type SeedOptions } from '@fedstack/devkit';
+import { demoDataSet, repoRoot, type SeedOptions } from '@fedstack/devkit';
 import { measureCommands, measureParallelism, type CommandsResult, type ParallelismResult } from '../core';
 import { benchMaxPageSize, BenchStack, startBenchDatabase, waitForQuiet, type BenchDatabase, type CommandCounts } from './BenchStack';
 import { LoadGenerator, summarizeLatencies, type LoadJob, type LoadResult } from './LoadGenerator';

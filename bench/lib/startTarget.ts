@@ -1,6 +1,5 @@
-import { freePort } from '@fedstack/devkit';
+import { freePort, ServiceProcess } from '@fedstack/devkit';
 import type { BenchStack } from './BenchStack';
-import { ServiceProcess } from './ServiceProcess';
 
 /** The routers under test, in the order they run, and the ceiling. */
 export const targetNames = ['router', 'router-plain', 'apollo-gateway', 'hive', 'hive-nodedup', 'hive-dedup-all', 'ceiling'] as const;
@@ -49,7 +48,7 @@ export async function startTarget(name: TargetName, stack: BenchStack, options: 
     env.SUBGRAPH_ORDERS_URL = options.subgraphUrls.orders;
   }
   const start = (entry: string, extra: NodeJS.ProcessEnv = {}) =>
-    ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags, keepStdout: options.keepStdout });
+    ServiceProcess.start({ name, entry, env: { ...env, ...extra }, nodeFlags: options.nodeFlags, keepStdout: options.keepStdout, ipc: true });
   const readyMessage = (message: unknown): message is { type: 'ready'; url: string } => (message as { type?: string } | undefined)?.type === 'ready';
 
   if (name === 'router' || name === 'router-plain') {

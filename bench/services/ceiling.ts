@@ -15,10 +15,8 @@ import { CommandLog, schemaDir } from '@fedstack/devkit';
 import { connectDatabase, DateTimeScalar, loadMongoConfig, encodeCursor, pageSize, parseId, selectedFieldNames, toConnection } from '@fedstack/subgraph';
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLScalarType } from 'graphql';
 import { ObjectId } from 'mongodb';
-import { ordersCollection, insertOrder, type OrderDocument } from '@fedstack/orders';
-import { createLoaders as createOrdersLoaders } from '@fedstack/orders';
-import { countUsers, findUsersPage, usersCollection, type UserDocument } from '@fedstack/users';
-import { createLoaders as createUsersLoaders } from '@fedstack/users';
+import { createLoaders as createOrdersLoaders, insertOrder, type OrderDocument, ordersCollection } from '@fedstack/orders';
+import { countUsers, createLoaders as createUsersLoaders, findUsersPage, type UserDocument, usersCollection } from '@fedstack/users';
 import { readPortSetting } from './signing';
 
 type Context = { users: ReturnType<typeof createUsersLoaders>; orders: ReturnType<typeof createOrdersLoaders> };

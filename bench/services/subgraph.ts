@@ -9,10 +9,8 @@
  */
 import { CommandLog } from '@fedstack/devkit';
 import { connectDatabase, type Database } from '@fedstack/subgraph';
-import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
-import { createOrdersService } from '@fedstack/orders';
-import { loadConfig as loadUsersConfig } from '@fedstack/users';
-import { createUsersService } from '@fedstack/users';
+import { createOrdersService, loadConfig as loadOrdersConfig } from '@fedstack/orders';
+import { createUsersService, loadConfig as loadUsersConfig } from '@fedstack/users';
 
 /** What the bench asks a subgraph process, and what it answers. */
 export type SubgraphRequest = { type: 'commands'; reset: boolean };

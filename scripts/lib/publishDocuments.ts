@@ -1,6 +1,5 @@
 import { createClient } from 'redis';
-import { redisManifestKey, redisManifestVersionKey } from '@fedstack/router';
-import { readManifest } from '@fedstack/router';
+import { readManifest, redisManifestKey, redisManifestVersionKey } from '@fedstack/router';
 
 /** One manifest to publish: its content and where it came from (for messages). */
 export interface ManifestFile {

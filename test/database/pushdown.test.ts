@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { BSON, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document, type Sort } from 'mongodb';
 
 const { EJSON } = BSON;
-import { startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
-import { demoUsers, seedDemoData } from '@fedstack/devkit';
+import { demoUsers, type EmbeddedDatabase, seedDemoData, startFerretDB } from '@fedstack/devkit';
 import { ensureOrderIndexes, ordersCollection } from '@fedstack/orders';
 import { ensureUserIndexes, usersCollection } from '@fedstack/users';
 

@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { ApolloClient, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache, type ErrorPolicy, type TypedDocumentNode } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { addPlacedOrder, createFedstackCache } from '../../docs/examples/apolloCache';
-import { repoRoot } from '@fedstack/devkit';
-import { demoOrders, demoUsers } from '@fedstack/devkit';
+import { demoOrders, demoUsers, repoRoot } from '@fedstack/devkit';
 import { anonymousHeaders, asUser } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 

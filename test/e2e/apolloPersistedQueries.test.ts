@@ -7,9 +7,7 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { addTypenameToDocument, print } from '@apollo/client/utilities';
 import type { GraphQLService } from '@fedstack/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { loadConfig, webManifestPath } from '@fedstack/router';
-import type { RouterContext } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
+import { createRouterService, loadConfig, type RouterContext, webManifestPath } from '@fedstack/router';
 import { startStack, type Stack } from '../support/stack';
 
 /**

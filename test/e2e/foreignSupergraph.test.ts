@@ -8,10 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { ConfigError, createLogger, GraphQLService, verifyRequestSignature } from '@fedstack/server';
 import { type SubgraphResolvers } from '@fedstack/subgraph';
 import { parse } from 'graphql';
-import { loadConfig } from '@fedstack/router';
-import type { RouterContext } from '@fedstack/router';
-import { createGateway } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
+import { createGateway, createRouterService, loadConfig, type RouterContext } from '@fedstack/router';
 
 /**
  * A supergraph that is not ours: subgraphs whose names have a `-` (which no environment variable can

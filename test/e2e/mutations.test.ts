@@ -1,6 +1,5 @@
-import { demoOrders, demoUsers } from '@fedstack/devkit';
+import { demoOrders, demoUsers, mintToken } from '@fedstack/devkit';
 import { ObjectId } from 'mongodb';
-import { mintToken } from '@fedstack/devkit';
 import { adminId, anonymousHeaders, asAdmin, asUser, productionEnv } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

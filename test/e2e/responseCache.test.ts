@@ -1,5 +1,4 @@
-import { loadConfig as loadRouterConfig } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
+import { createRouterService, loadConfig as loadRouterConfig } from '@fedstack/router';
 import { demoOrders, demoUsers } from '@fedstack/devkit';
 import { anonymousHeaders, asAdmin, asUser } from '../support/auth';
 import { postGraphQL } from '../support/graphql';

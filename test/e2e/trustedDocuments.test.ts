@@ -3,9 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env, GraphQLService } from '@fedstack/server';
-import { loadConfig, webManifestPath } from '@fedstack/router';
-import type { RouterContext } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
+import { createRouterService, loadConfig, type RouterContext, webManifestPath } from '@fedstack/router';
 import { demoUsers } from '@fedstack/devkit';
 import { publishDocuments } from '../../scripts/lib/publishDocuments';
 import { anonymousHeaders, asAdmin, asUser } from '../support/auth';

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startFerretDB, type EmbeddedDatabase } from '@fedstack/devkit';
-import { demoUsers } from '@fedstack/devkit';
+import { demoUsers, type EmbeddedDatabase, freePort, startFerretDB } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders, type GraphQLResponse } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';

@@ -1,49 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { resolve } from 'node:path';
+import { ServiceProcess, type ProcessExit } from '@fedstack/devkit';
 
 /**
- * A service run as its own process, the way production runs it, for the fault tests: signalled, killed
- * and restarted from outside. Each entry point runs with `node --import tsx`, so the process the tests
- * signal is the service itself, as `node dist/index.js` is in a container.
- *
- * Why not `tsx` (its CLI): it runs the service in a child process and relays signals to it, and when
- * the child does not acknowledge a relayed signal within 30 ms it kills it with SIGKILL, which a busy
- * test machine can trigger and which is not what is under test.
+ * Services run as their own processes, the way production runs them, for the fault tests: signalled,
+ * killed and restarted from outside, through the devkit's one process spawner (ServiceProcess).
  */
 
-const repoRoot = resolve(__dirname, '../..');
-
-/** How a process ended. */
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** When it ended, in `Date.now()` time. */
-  at: number;
-}
-
-/** A running service process. */
-export interface ServiceProcess {
-  child: ChildProcess;
-  pid: number;
-  /** Everything it has written to stderr and stdout (its JSON log lines) so far. */
-  output(): string;
-  /** Resolves when it has exited. */
-  exited: Promise<ProcessExit>;
-  /** Resolves with the first match of `pattern` in its output, waiting up to `timeoutMs` for it. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Sends a signal to the process itself (not its workers). */
-  signal(signal: NodeJS.Signals): void;
-  /** Kills it and everything it started (its process group) at once, unless already gone. For `afterAll`. */
-  kill(): Promise<void>;
-}
+export { ServiceProcess };
 
 /**
  * Starts `entry` (relative to the repository, e.g. `subgraphs/orders/src/index.ts`) with `env` on top of
  * a minimal environment (the shell's own settings stay out, so a stray `ROUTER_WORKERS` does not change
- * a test). It runs in a process group of its own, so that {@link ServiceProcess.kill} also reaches
- * processes it forked.
+ * a test). It runs in a process group of its own, so that `kill()` also reaches processes it forked.
  */
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
   const base: Record<string, string> = { NODE_ENV: 'test', APOLLO_TELEMETRY_DISABLED: 'true' };
@@ -51,66 +20,7 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
     const value = process.env[name];
     if (value !== undefined) base[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', resolve(repoRoot, entry)], {
-    cwd: repoRoot,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  if (child.pid === undefined) throw new Error(`could not start ${entry}`);
-  const pid = child.pid;
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  const exited = new Promise<ProcessExit>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal, at: Date.now() })));
-  let gone = false;
-  void exited.then(() => {
-    gone = true;
-  });
-
-  return {
-    child,
-    pid,
-    output: () => output,
-    exited,
-    waitForOutput(pattern, timeoutMs = 30_000) {
-      return new Promise((resolveMatch, reject) => {
-        const check = () => {
-          const match = pattern.exec(output);
-          if (!match) return;
-          done();
-          resolveMatch(match);
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`${entry} did not write ${pattern} within ${timeoutMs} ms; its output:\n${output}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-    signal(signal) {
-      if (!gone) child.kill(signal);
-    },
-    async kill() {
-      try {
-        // The whole group: a router primary's workers too.
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-      await exited;
-    },
-  };
+  return ServiceProcess.start({ name: entry, entry, env: { ...base, ...env }, detached: true, output: 'keep' });
 }
 
 /**

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CommandLog } from '@fedstack/devkit';
+import { CommandLog, type DelayProxy, seedDemoData, type SeedOptions, startDelayProxy } from '@fedstack/devkit';
 import { connectDatabase, type Database } from '@fedstack/subgraph';
 import { type Env, type GraphQLService } from '@fedstack/server';
-import { loadConfig as loadRouterConfig } from '@fedstack/router';
-import type { RouterContext } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
-import type { OrdersContext } from '@fedstack/orders';
-import { seedDemoData, type SeedOptions } from '@fedstack/devkit';
-import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
-import { createOrdersService } from '@fedstack/orders';
-import { loadConfig as loadUsersConfig } from '@fedstack/users';
-import { createUsersService } from '@fedstack/users';
-import { startDelayProxy, type DelayProxy } from '@fedstack/devkit';
+import { createRouterService, loadConfig as loadRouterConfig, type RouterContext } from '@fedstack/router';
+import { createOrdersService, loadConfig as loadOrdersConfig, type OrdersContext } from '@fedstack/orders';
+import { createUsersService, loadConfig as loadUsersConfig } from '@fedstack/users';
 
 /** A running platform: both subgraphs and the router on free loopback ports, on databases of its own. */
 export interface Stack {

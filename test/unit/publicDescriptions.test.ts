@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { schemaDir } from '@fedstack/devkit';
+import { composeSupergraph, findDescriptionLeaks, schemaDir } from '@fedstack/devkit';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
-import { composeSupergraph } from '@fedstack/devkit';
 import { readSubgraphList } from '@fedstack/router';
-import { findDescriptionLeaks } from '@fedstack/devkit';
 
 /**
  * Public descriptions (schema/api.graphql, introspection, GraphiQL's docs, generated type comments) come

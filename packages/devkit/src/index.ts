@@ -15,5 +15,7 @@ export { findDescriptionLeaks } from './findDescriptionLeaks';
 export { mintToken } from './mintToken';
 export type { TokenClaims } from './mintToken';
 export { repoRoot, schemaDir } from './paths';
+export { killAll, registerProcess, ServiceProcess } from './ServiceProcess';
+export type { ProcessExit, ProcessOutput, ServiceProcessOptions } from './ServiceProcess';
 export { demoDataSet, demoOrders, demoUsers, parseSeedOptions, seedDemoData } from './seed';
 export type { SeedOptions } from './seed';

@@ -1,8 +1,6 @@
 import { MongoBulkWriteError, ObjectId, type Collection, type Db, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
-import type { OrderDocument } from '@fedstack/orders';
-import { ordersCollection } from '@fedstack/orders';
-import type { UserDocument } from '@fedstack/users';
-import { usersCollection } from '@fedstack/users';
+import { type OrderDocument, ordersCollection } from '@fedstack/orders';
+import { type UserDocument, usersCollection } from '@fedstack/users';
 
 /** How much demo data to make. The defaults are the demo data set `npm start` serves. */
 export interface SeedOptions {

@@ -1,7 +1,6 @@
 import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
-import { codedError, ErrorCode } from '@fedstack/server';
-import { isAdmin, type Viewer } from '@fedstack/server';
+import { codedError, ErrorCode, isAdmin, type Viewer } from '@fedstack/server';
 
 /**
  * Field-level access rules, declared once per subgraph in `src/policies.ts` and applied to the resolver

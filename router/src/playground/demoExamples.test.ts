@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { schemaDir } from '@fedstack/devkit';
+import { demoDataSet, demoOrders, demoUsers, schemaDir } from '@fedstack/devkit';
 import { buildSchema, getVariableValues, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { demoDataSet, demoOrders, demoUsers } from '@fedstack/devkit';
 import { demoExampleTabs, demoOrderId, demoUserId } from './demoExamples';
 
 const apiSchema = buildSchema(readFileSync(resolve(schemaDir, 'api.graphql'), 'utf8'));

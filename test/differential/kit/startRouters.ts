@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import type { GraphQLService } from '@fedstack/server';
 import { parse } from 'graphql';
-import { loadConfig } from '@fedstack/router';
-import type { RouterContext } from '@fedstack/router';
-import { createRouterService } from '@fedstack/router';
+import { createRouterService, loadConfig, type RouterContext } from '@fedstack/router';
 import { startSubgraph, type RunningSubgraph } from './startSubgraphs';
 import type { SupergraphFixture } from './types';
 
