@@ -1,7 +1,7 @@
 import type { BenchStack } from './BenchStack';
 import type { LoadGenerator, LoadResult } from './LoadGenerator';
 import { memory, processTree } from './procStats';
-import type { LoadSettings } from './runBenchmark';
+import type { LoadSettings } from './measureScenario';
 import { benchData, createScenarios, type ScenarioName } from './scenarios';
 import { startTarget } from './startTarget';
 
