@@ -6,6 +6,7 @@ import { addPlacedOrder, createFedstackCache } from '../../docs/examples/apolloC
 import { demoOrders, demoUsers, repoRoot } from '@fedstack/devkit';
 import { anonymousHeaders, asUser } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/waitFor';
 
 /**
  * The client-team contract: a real Apollo Client 4 against the real router, doing what docs/clients.md
@@ -203,11 +204,11 @@ describe('Apollo Client 4 against the router', () => {
           },
         });
         const placedId = data!.placeOrder!.id;
-        // Bounded: the refetch the dropped list causes is one request to a local router.
-        for (let attempt = 0; attempt < 100 && seen.at(-1)?.user?.orders?.edges?.[0]?.node.id !== placedId; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        const latest = seen.at(-1)!.user!.orders!;
+        // The refetch the dropped list causes: waited for by a bounded poll.
+        const latest = await waitFor('saw the placed order first in the watched list', () => {
+          const orders = seen.at(-1)?.user?.orders;
+          return orders?.edges?.[0]?.node.id === placedId ? orders : undefined;
+        });
         expect(latest.edges![0]!.node.id).toBe(placedId);
         expect(latest.totalCount).toBe(countBefore + 1);
         expect(sent.filter((name) => name === 'UserOrdersByEdges').length).toBeGreaterThanOrEqual(2);

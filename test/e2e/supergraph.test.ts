@@ -10,6 +10,7 @@ import { demoUsers } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/waitFor';
 
 // These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
 beforeAll(async () => useDefaultHeaders(await asAdmin()));
@@ -72,12 +73,15 @@ describe('live mode, when a subgraph changes', () => {
     expect((await postGraphQL(stack.routerUrl, '{ added }')).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     await extra.stop();
     extra = await startExtra(sdl('hello: String added: String'), extraPort);
-    const deadline = Date.now() + 10_000;
-    let body = (await postGraphQL(stack.routerUrl, '{ added }')).body;
-    while (body.errors && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      body = (await postGraphQL(stack.routerUrl, '{ added }')).body;
-    }
+    // The router polls every 200 ms: wait (bounded) until it has composed the new schema.
+    const body = await waitFor(
+      'served the new field',
+      async () => {
+        const answer = (await postGraphQL(stack.routerUrl, '{ added }')).body;
+        return answer.errors ? undefined : answer;
+      },
+      { everyMs: 200 },
+    );
     expect(body).toEqual({ data: { added: 'new' } });
   });
 });

@@ -5,6 +5,7 @@ import { demoUsers, type EmbeddedDatabase, freePort, startFerretDB } from '@feds
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders, type GraphQLResponse } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/waitFor';
 
 beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
@@ -13,17 +14,27 @@ const user = demoUsers(1)[0]!;
 const userAndOrders = `query($id: ID!) { user(id: $id) { name orders(first: 3) { totalCount nodes { id } } } }`;
 type Answer = GraphQLResponse<{ user: { name: string; orders: { totalCount: number } | null } | null }>;
 
-/** Sends the user-and-orders query every `everyMs` until `until()` is true or `maxMs` passes; returns every answer. */
-async function stream(url: string, until: (answer: Answer) => boolean, maxMs: number, everyMs = 50): Promise<Answer[]> {
+/** Sends the user-and-orders query once. */
+function ask(url: string): Promise<Answer> {
+  return postGraphQL<{ user: { name: string; orders: { totalCount: number } | null } | null }>(url, userAndOrders, { id: user._id.toHexString() });
+}
+
+/** Sends the user-and-orders query `times` times, one after the other, `everyMs` apart; returns every answer. */
+async function askTimes(url: string, times: number, everyMs = 50): Promise<Answer[]> {
   const answers: Answer[] = [];
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    const answer = await postGraphQL<{ user: { name: string; orders: { totalCount: number } | null } | null }>(url, userAndOrders, { id: user._id.toHexString() });
-    answers.push(answer);
-    if (until(answer)) break;
-    await new Promise((r) => setTimeout(r, everyMs));
+  for (let i = 0; i < times; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, everyMs));
+    answers.push(await ask(url));
   }
   return answers;
+}
+
+/** Asks until the answer is complete (bounded poll; the deadline only decides when to give up) and returns it. */
+function untilComplete(url: string, what: string, everyMs = 50): Promise<Answer> {
+  return waitFor(what, async () => {
+    const answer = await ask(url);
+    return complete(answer) ? answer : undefined;
+  }, { everyMs });
 }
 
 const complete = (answer: Answer) =>
@@ -36,12 +47,13 @@ describe('the orders subgraph goes down during a stream of queries', () => {
   });
   afterAll(() => stack.stop());
 
-  it('keeps answering the user with a coded error for orders, and full answers return within seconds of its restart', async () => {
-    expect(complete((await stream(stack.routerUrl, complete, 2000))[0]!)).toBe(true);
+  it('keeps answering the user with a coded error for orders, and full answers return once it is back, without a restart of the router', async () => {
+    expect(complete(await ask(stack.routerUrl))).toBe(true);
     await stack.orders.stop();
 
-    const degraded = await stream(stack.routerUrl, () => false, 1500);
-    expect(degraded.length).toBeGreaterThan(3);
+    // Enough answers to go through failures, retries and the circuit opening (5 failures) and half-opening:
+    // counted, not timed, so a busy machine sends as many.
+    const degraded = await askTimes(stack.routerUrl, 8);
     for (const answer of degraded) {
       expect(answer.status).toBe(200);
       expect(answer.body.data?.user).toEqual({ name: user.name, orders: null });
@@ -53,10 +65,8 @@ describe('the orders subgraph goes down during a stream of queries', () => {
     expect(((await readiness.json()) as { checks: Record<string, string> }).checks).toHaveProperty('orders');
 
     await stack.restartOrders();
-    const started = Date.now();
-    const recovered = await stream(stack.routerUrl, complete, 10_000);
-    expect(complete(recovered.at(-1)!)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Without a restart of the router: its circuit lets a probe through and closes again.
+    await untilComplete(stack.routerUrl, 'answered in full after the orders subgraph was back');
   });
 });
 
@@ -87,15 +97,15 @@ describe('the database goes away and comes back', () => {
     expect(ordersReady.status).toBe(503);
     expect(((await ordersReady.json()) as { checks: Record<string, string> }).checks).toHaveProperty('mongodb');
 
-    const started = Date.now();
-    const failing = await postGraphQL(stack.routerUrl, userAndOrders, { id: user._id.toHexString() });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // "Fast" without a stopwatch: DATABASE_UNAVAILABLE is the subgraphs' own answer after their 500 ms
+    // server selection; a subgraph that waited on the database longer than the router's subgraph timeout
+    // (10 s) would come back as SUBGRAPH_TIMEOUT instead.
+    const failing = await ask(stack.routerUrl);
     expect(failing.body.errors?.map((error) => error.extensions?.code)).toContain('DATABASE_UNAVAILABLE');
     expect(failing.body.errors?.map((error) => error.message)).toEqual(['The database is unavailable; try again shortly.', 'The database is unavailable; try again shortly.']);
 
     database = await startFerretDB({ dataDir, port, log: () => {} });
-    const recovered = await stream(stack.routerUrl, complete, 15_000, 200);
-    expect(complete(recovered.at(-1)!)).toBe(true);
+    await untilComplete(stack.routerUrl, 'answered in full after the database was back', 200);
     const order = await postGraphQL(stack.routerUrl, `query($id: ID!) { order(id: $id) { id total } }`, { id: orderId });
     expect(order.body.data).toEqual({ order: { id: orderId, total: 100 } });
     expect((await fetch(stack.orders.url.replace('/graphql', '/health/ready'))).status).toBe(200);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { developmentSigningSecret, signatureHeaders, signRequest } from '@fedstack/server';
 import { freePort } from '@fedstack/devkit';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/serviceProcess';
+import { waitFor } from '../support/waitFor';
 
 /** The log is JSON lines on stderr: every line about a request carries its request id and trace id. */
 describe('the logs of a subgraph process', () => {
@@ -53,11 +54,11 @@ describe('the logs of a subgraph process', () => {
     expect(response.status).toBe(200);
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'log-test-2' }, body });
     expect(unsigned.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const served = lines().find((line) => line.requestId === 'log-test-1' && line.msg === 'served');
+    // The lines reach us through a pipe, after the answers: wait for them (bounded), not for a while.
+    const served = await waitFor('logged "served" for log-test-1', () => lines().find((line) => line.requestId === 'log-test-1' && line.msg === 'served'));
     expect(served).toMatchObject({ traceId, status: 200, path: '/graphql', level: 'debug' });
-    const refused = lines().find((line) => line.requestId === 'log-test-2' && String(line.msg).startsWith('refused'));
+    const refused = await waitFor('logged "refused" for log-test-2', () => lines().find((line) => line.requestId === 'log-test-2' && String(line.msg).startsWith('refused')));
     expect(refused).toMatchObject({ level: 'warn', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
   });
 });

@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import { freePort } from '@fedstack/devkit';
 import { adminId } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
+import { settleWithin, waitFor } from '../support/waitFor';
 import { refusesConnections, startServiceProcess, startSlowPost, waitUntilReady, type ServiceProcess, type SlowPost } from '../support/serviceProcess';
 
 /**
@@ -11,6 +12,10 @@ import { refusesConnections, startServiceProcess, startSlowPost, waitUntilReady,
  * processes and signal them: a request in flight still gets its answer and the process exits 0; a second
  * signal does not wait for anything. "In flight" without test-only code in the service: a request whose
  * body is still arriving (headers and half the JSON sent, the rest only after the signal).
+ *
+ * Nothing here waits a fixed while: the request is in flight once the service has said `100 Continue`,
+ * the signal has been handled once new connections are refused, and "at once" is "long before the
+ * grace period", a give-up bound ten minutes short of it. A busy machine only makes each step slower.
  */
 
 const mongoUrl = process.env.MONGO_URL ?? '';
@@ -20,8 +25,21 @@ afterAll(async () => {
   await Promise.all(running.splice(0).map((service) => service.kill()));
 });
 
-/** A pause, to let a signal or a half-sent request reach the service. */
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The grace period of the second-signal tests: far longer than any test may take, so only a service that does not wait for it can pass. */
+const longGraceMs = '600000';
+
+/** Waits until the service refuses new connections: it has handled SIGTERM and closed its port. */
+function untilRefusing(url: string): Promise<true> {
+  return waitFor('refused new connections after SIGTERM', async () => {
+    try {
+      return (await refusesConnections(url)) || undefined;
+    } catch (error) {
+      // A connection caught in the backlog while the port closes is reset: closing, not closed yet.
+      if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') return undefined;
+      throw error;
+    }
+  });
+}
 
 /** Starts an entry point as a process and waits until its `/health/ready` answers 200. */
 async function startReady(entry: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
@@ -75,11 +93,12 @@ describe('the orders subgraph, run as a process', () => {
     const { service, url } = await startOrders();
     // An order lookup goes to the database: the pool must stay open until the request is answered.
     const request = slowSignedQuery(url, '{ order(id: "000000000000000000000000") { id } }');
-    await pause(500);
+    await settleWithin(request.received, 'took the request in');
     service.signal('SIGTERM');
-    await pause(300);
+    await untilRefusing(url);
 
-    expect(await refusesConnections(url)).toBe(true);
+    // Still running, with the request unanswered: it waits for the rest of the body.
+    expect(service.child.exitCode).toBeNull();
     request.finish();
     const response = await request.response;
     const exit = await service.exited;
@@ -92,20 +111,19 @@ describe('the orders subgraph, run as a process', () => {
   }, 60_000);
 
   it('exits at once with 1 on a second SIGTERM, without waiting for the grace period', async () => {
-    const { service, url } = await startOrders({ SHUTDOWN_GRACE_MS: '60000' });
+    const { service, url } = await startOrders({ SHUTDOWN_GRACE_MS: longGraceMs });
     // Never finished: the first SIGTERM would wait the whole grace period for it.
     const request = slowSignedQuery(url, '{ __typename }');
-    await pause(500);
+    await settleWithin(request.received, 'took the request in');
     service.signal('SIGTERM');
-    await pause(500);
+    await untilRefusing(url);
+    // The first signal waits for the request, which never finishes.
     expect(service.child.exitCode).toBeNull();
 
-    const secondSignalAt = Date.now();
     service.signal('SIGTERM');
-    const exit = await service.exited;
+    const exit = await settleWithin(service.exited, `exited on a second SIGTERM, before the grace period of ${longGraceMs} ms`);
 
     expect(exit).toMatchObject({ code: 1, signal: null });
-    expect(exit.at - secondSignalAt).toBeLessThan(2000);
     await expect(request.response).rejects.toThrow();
   }, 60_000);
 });
@@ -139,11 +157,12 @@ describe.each([1, 2])('the router with ROUTER_WORKERS=%i, run as a process', (wo
     const { service, url } = await startRouter();
     // Through the router to the users subgraph and its database.
     const request = startSlowPost(url, JSON.stringify({ query: '{ users(first: 1) { totalCount } }' }), {});
-    await pause(500);
+    await settleWithin(request.received, 'took the request in');
     service.signal('SIGTERM');
-    await pause(300);
+    await untilRefusing(url);
 
-    expect(await refusesConnections(url)).toBe(true);
+    // Still running, with the request unanswered: it waits for the rest of the body.
+    expect(service.child.exitCode).toBeNull();
     request.finish();
     const response = await request.response;
     const exit = await service.exited;
@@ -155,19 +174,18 @@ describe.each([1, 2])('the router with ROUTER_WORKERS=%i, run as a process', (wo
   }, 60_000);
 
   it('exits at once with 1 on a second SIGTERM, without waiting for the grace period', async () => {
-    const { service, url } = await startRouter({ SHUTDOWN_GRACE_MS: '60000' });
+    const { service, url } = await startRouter({ SHUTDOWN_GRACE_MS: longGraceMs });
     const request = startSlowPost(url, JSON.stringify({ query: '{ __typename }' }), {});
-    await pause(500);
+    await settleWithin(request.received, 'took the request in');
     service.signal('SIGTERM');
-    await pause(500);
+    await untilRefusing(url);
+    // The first signal waits for the request, which never finishes.
     expect(service.child.exitCode).toBeNull();
 
-    const secondSignalAt = Date.now();
     service.signal('SIGTERM');
-    const exit = await service.exited;
+    const exit = await settleWithin(service.exited, `exited on a second SIGTERM, before the grace period of ${longGraceMs} ms`);
 
     expect(exit).toMatchObject({ code: 1, signal: null });
-    expect(exit.at - secondSignalAt).toBeLessThan(2000);
     await expect(request.response).rejects.toThrow();
   }, 60_000);
 });

@@ -57,6 +57,11 @@ export interface SlowResponse {
 
 /** A POST in flight whose body is only half sent. */
 export interface SlowPost {
+  /**
+   * Resolves when the service has read the request's headers and is waiting for its body (it answered
+   * `100 Continue`): from then on the request is in flight in the service.
+   */
+  received: Promise<void>;
   /** Sends the rest of the body. */
   finish(): void;
   /** Settles when the answer has arrived in full, or the connection failed. */
@@ -66,7 +71,9 @@ export interface SlowPost {
 /**
  * Sends a POST's headers and the first half of its body at once, on a connection of its own, and the
  * rest only on `finish()`. From the headers on, the server has the request in flight, waiting for its
- * body: a slow request without any test-only code in the service.
+ * body: a slow request without any test-only code in the service. The request says
+ * `Expect: 100-continue`, so the service's `100 Continue` tells when it has the request
+ * ({@link SlowPost.received}), instead of a pause that is too short on a busy machine.
  */
 export function startSlowPost(url: string, body: string, headers: Record<string, string>): SlowPost {
   const target = new URL(url);
@@ -78,8 +85,14 @@ export function startSlowPost(url: string, body: string, headers: Record<string,
     path: `${target.pathname}${target.search}`,
     method: 'POST',
     agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length), ...headers },
+    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length), expect: '100-continue', ...headers },
   });
+  const received = new Promise<void>((resolveReceived, reject) => {
+    req.once('continue', () => resolveReceived());
+    req.once('error', reject);
+    req.once('response', () => reject(new Error(`the service answered before it asked for the body (it never sent 100 Continue)`)));
+  });
+  received.catch(() => undefined);
   const response = new Promise<SlowResponse>((resolveResponse, reject) => {
     req.once('error', reject);
     req.once('response', (res) => {
@@ -92,7 +105,7 @@ export function startSlowPost(url: string, body: string, headers: Record<string,
   // A test that never finishes the body expects the connection to fail; it must not fail the run.
   response.catch(() => undefined);
   req.write(bytes.subarray(0, half));
-  return { finish: () => req.end(bytes.subarray(half)), response };
+  return { received, finish: () => req.end(bytes.subarray(half)), response };
 }
 
 /**

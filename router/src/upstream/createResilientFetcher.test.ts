@@ -54,14 +54,23 @@ describe('createResilientFetcher', () => {
   });
 
   it('opens the circuit after repeated failures, fails fast while open, then lets one probe close it', async () => {
-    const upstream = subgraph('refuse', 'refuse', 'refuse', 200);
-    const fetch = createResilientFetcher('orders', { ...options, retries: 0 }, upstream.fetcher);
-    for (let i = 0; i < 3; i++) await expect(fetch('http://x/graphql', query)).rejects.toBeDefined();
-    await expect(fetch('http://x/graphql', query)).rejects.toMatchObject({ message: expect.stringContaining('given a rest') });
-    expect(upstream.calls()).toBe(3);
-    await new Promise((resolve) => setTimeout(resolve, options.openMs + 20));
-    expect((await fetch('http://x/graphql', query)).status).toBe(200);
-    expect((await fetch('http://x/graphql', query)).status).toBe(200);
+    // The open period is read from Date: a fake one moves past it without waiting (timers stay real).
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate'] });
+    try {
+      const upstream = subgraph('refuse', 'refuse', 'refuse', 200);
+      const fetch = createResilientFetcher('orders', { ...options, retries: 0 }, upstream.fetcher);
+      for (let i = 0; i < 3; i++) await expect(fetch('http://x/graphql', query)).rejects.toBeDefined();
+      await expect(fetch('http://x/graphql', query)).rejects.toMatchObject({ message: expect.stringContaining('given a rest') });
+      jest.setSystemTime(Date.now() + options.openMs - 1);
+      await expect(fetch('http://x/graphql', query)).rejects.toMatchObject({ message: expect.stringContaining('given a rest') });
+      expect(upstream.calls()).toBe(3);
+      jest.setSystemTime(Date.now() + 1);
+      expect((await fetch('http://x/graphql', query)).status).toBe(200);
+      expect((await fetch('http://x/graphql', query)).status).toBe(200);
+      expect(upstream.calls()).toBe(5);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('spends retries from a budget, so a failing subgraph is not sent many times the load', async () => {

@@ -12,13 +12,22 @@ describe('createTokenVerifier', () => {
     expect(await verify(`Bearer ${token}`)).toEqual({ userId, roles: ['admin'] });
   });
 
-  it('remembers a verified token, but never past its expiry', async () => {
-    const verify = createTokenVerifier(auth);
-    const token = await mintToken(auth, { userId, expiresInSeconds: 1 });
-    expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
-    expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await expect(verify(`Bearer ${token}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: 'The token has expired.' });
+  describe('on a fake clock', () => {
+    // Only Date is faked: jose's WebCrypto calls need the real event loop (microtasks, nextTick).
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('remembers a verified token, but never past its expiry', async () => {
+      // At a whole second, so the token's `exp` (whole seconds) is exactly one second away.
+      jest.setSystemTime(Math.ceil(Date.now() / 1000) * 1000);
+      const verify = createTokenVerifier(auth);
+      const token = await mintToken(auth, { userId, expiresInSeconds: 1 });
+      expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
+      jest.setSystemTime(Date.now() + 999);
+      expect((await verify(`Bearer ${token}`)).userId).toBe(userId);
+      jest.setSystemTime(Date.now() + 1);
+      await expect(verify(`Bearer ${token}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: 'The token has expired.' });
+    });
   });
 
   it('does not remember a token that failed, and refuses it again', async () => {
