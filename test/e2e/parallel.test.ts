@@ -1,6 +1,5 @@
-import { demoUsers } from '@fedstack/devkit';
+import { demoUsers, inFlightTogether, type ProxiedRequest } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
-import { inFlightTogether, type ProxiedRequest } from '../support/delayProxy';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
 

@@ -31,7 +31,7 @@ export class CircuitBreaker {
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitBreakerOptions) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   /** Whether the circuit refuses calls right now (open, or half-open with its probe under way). */
