@@ -11,25 +11,14 @@ import { join } from 'node:path';
 import { BSON, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document, type Sort } from 'mongodb';
 
 const { EJSON } = BSON;
-import { demoUsers, type EmbeddedDatabase, seedDemoData, startFerretDB } from '@fedstack/devkit';
+import { createRandom, demoUsers, type EmbeddedDatabase, seedDemoData, startFerretDB } from '@fedstack/devkit';
 import { ensureOrderIndexes, ordersCollection } from '@fedstack/orders';
 import { ensureUserIndexes, usersCollection } from '@fedstack/users';
 
 const seed = Number(process.env.DIFF_SEED ?? 20_251_129);
 
-/** mulberry32, as the demo data uses: the same seed gives the same corpus and queries everywhere. */
-function random(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const next = random(seed);
+const next = createRandom(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
 const chance = (p: number) => next() < p;
 

@@ -1,3 +1,4 @@
+import { createRandom } from '@fedstack/devkit';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -54,21 +55,14 @@ describe('a document whose operation cannot be chosen', () => {
   });
 });
 
-/** A small seeded generator, so a failing fuzz case can be replayed (FUZZ_SEED). */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The devkit's seeded source with the draws the fuzz pass needs; FUZZ_SEED replays another sequence. */
+function createFuzzRandom(seed: number) {
+  const next = createRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   return { next, int, pick };
 }
-type Random = ReturnType<typeof createRandom>;
+type Random = ReturnType<typeof createFuzzRandom>;
 
 const fragmentsOfQueries = ['{', '}', 'query', 'mutation', 'subscription', '__typename', 'users(first: 2) { nodes { id name } }', 'user(id: $id) { name }', '...F', 'fragment F on Query { __typename }', '$id: ID!', '(', ')', '@skip(if: true)', '"\\u0000"', '#', 'placeOrder', '__schema { types { name } }', 'a'.repeat(300), '\u{1F600}'];
 
@@ -137,7 +131,7 @@ describe('a fuzz pass over the request envelope', () => {
   const count = 400;
 
   it(`answers ${count} random requests (seed ${seed}) with no 5xx and no reset; every 4xx carries a code`, async () => {
-    const random = createRandom(seed);
+    const random = createFuzzRandom(seed);
     const failures: string[] = [];
     for (let i = 0; i < count; i++) {
       const { describe: what, init } = randomRequest(random);

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { freePort } from '@fedstack/devkit';
+import { freePort, writeFiller } from '@fedstack/devkit';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/serviceProcess';
 
 /**
@@ -37,17 +37,7 @@ function sendWithHttp(url: string, size: number, framing: 'content-length' | 'ch
       res.on('end', () => resolve({ status: res.statusCode ?? 0, code: codeOf(text) }));
     });
     req.on('error', (error) => resolve({ error: error.message }));
-    const chunk = Buffer.alloc(64 * 1024, 'x');
-    let sent = 0;
-    const pump = () => {
-      while (sent < size) {
-        const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
-        sent += part.length;
-        if (!req.write(part)) return void req.once('drain', pump);
-      }
-      req.end();
-    };
-    pump();
+    writeFiller(req, size);
   });
 }
 

@@ -6,6 +6,7 @@
 export { CommandLog } from './CommandLog';
 export type { RecordedCommand } from './CommandLog';
 export { composeSupergraph } from './composeSupergraph';
+export { createRandom } from './createRandom';
 export type { CompositionResult } from './composeSupergraph';
 export { inFlightTogether, startDelayProxy } from './delayProxy';
 export type { DelayProxy, ProxiedRequest } from './delayProxy';
@@ -15,6 +16,7 @@ export { findDescriptionLeaks } from './findDescriptionLeaks';
 export { mintToken } from './mintToken';
 export type { TokenClaims } from './mintToken';
 export { repoRoot, schemaDir } from './paths';
+export { writeFiller } from './writeFiller';
 export { killAll, registerProcess, ServiceProcess } from './ServiceProcess';
 export type { ProcessExit, ProcessOutput, ServiceProcessOptions } from './ServiceProcess';
 export { demoDataSet, demoOrders, demoUsers, parseSeedOptions, seedDemoData } from './seed';

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, ObjectId, type Collection, type Db, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import { createRandom } from './createRandom';
 import { type OrderDocument, ordersCollection } from '@fedstack/orders';
 import { type UserDocument, usersCollection } from '@fedstack/users';
 
@@ -55,18 +56,6 @@ const statuses = ['PENDING', 'PAID', 'PAID', 'SHIPPED', 'SHIPPED', 'SHIPPED', 'C
 /** The first user is created at this instant, each next one an hour later. */
 const epoch = Date.UTC(2025, 0, 1);
 
-/** A small deterministic generator (mulberry32): the same seed gives the same data set everywhere. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A deterministic ObjectId: the creation time in its first 4 bytes (as MongoDB's own), then a kind and a counter. */
 function deterministicId(createdAt: Date, kind: number, counter: number): ObjectId {
   const seconds = Math.floor(createdAt.getTime() / 1000).toString(16).padStart(8, '0');
@@ -89,7 +78,7 @@ export function demoUsers(count: number): UserDocument[] {
  * ones fewer and fewer, and the last tenth of the users have none.
  */
 export function demoOrders(users: readonly UserDocument[], count: number): OrderDocument[] {
-  const next = random(42);
+  const next = createRandom(42);
   const buyers = Math.max(1, Math.floor(users.length * 0.9));
   return Array.from({ length: count }, (_, i) => {
     const user = users[Math.min(buyers - 1, Math.floor(next() ** 2 * buyers))]!;

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { writeFiller } from '@fedstack/devkit';
 import { useErrorReporting } from './errors';
 import { GraphQLService, type RequestScope } from './httpServer';
 import { createLogger, type Logger } from './logger';
@@ -60,19 +61,7 @@ function httpBody(url: string, size: number, headers: Record<string, string> = {
       });
     });
     req.on('error', (error) => resolve({ error: error.message }));
-    const send = () => {
-      const chunk = Buffer.alloc(64 * 1024, 'x');
-      let sent = 0;
-      const pump = () => {
-        while (sent < size) {
-          const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
-          sent += part.length;
-          if (!req.write(part)) return void req.once('drain', pump);
-        }
-        req.end();
-      };
-      pump();
-    };
+    const send = () => writeFiller(req, size);
     if (asks) {
       req.on('continue', () => {
         continued = true;

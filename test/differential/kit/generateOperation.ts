@@ -1,3 +1,4 @@
+import { createRandom } from '@fedstack/devkit';
 import {
   getNamedType,
   getNullableType,
@@ -16,17 +17,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 
-/** A seeded pseudo-random source (mulberry32): the same seed gives the same operations on every run. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The devkit's seeded pseudo-random source: the same seed gives the same operations on every run. */
+export { createRandom };
 
 /** Values to try for arguments, by argument name (ids that exist, mostly). */
 export type ArgumentSamples = Record<string, readonly unknown[]>;
