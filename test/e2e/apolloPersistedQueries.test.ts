@@ -11,6 +11,7 @@ import { loadConfig, webManifestPath } from '../../router/src/config';
 import type { RouterContext } from '../../router/src/context';
 import { createRouterService } from '../../router/src/service';
 import { startStack, type Stack } from '../support/stack';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 /**
  * A client team's Apollo Client 4 with its persisted-queries link, against the real router: Apollo's
@@ -82,6 +83,7 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'team.json'), apolloManifest([UsersCount]));
   requireRouter = createRouterService(
     loadConfig({
+      ...routerExecutorEnv(),
       LOG_LEVEL: 'silent',
       ROUTER_HOST: '127.0.0.1',
       ROUTER_PORT: '0',

@@ -11,6 +11,7 @@ import { loadConfig } from '../../router/src/config';
 import type { RouterContext } from '../../router/src/context';
 import { createGateway } from '../../router/src/gateway';
 import { createRouterService } from '../../router/src/service';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 /**
  * A supergraph that is not ours: subgraphs whose names have a `-` (which no environment variable can
@@ -61,6 +62,7 @@ describe('a foreign supergraph with subgraphs named all-products and product-nam
     names = await startSubgraph('product-names', namesSdl, { A: { __resolveReference: () => null } }, secrets['product-names']);
     router = createRouterService(
       loadConfig({
+        ...routerExecutorEnv(),
         ...production,
         ROUTER_HOST: '127.0.0.1',
         ROUTER_PORT: '0',

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { routerExecutorEnv } from './routerExecutor';
 
 /**
  * A service run as its own process, the way production runs it, for the fault tests: signalled, killed
@@ -42,11 +43,13 @@ export interface ServiceProcess {
 /**
  * Starts `entry` (relative to the repository, e.g. `subgraphs/orders/src/index.ts`) with `env` on top of
  * a minimal environment (the shell's own settings stay out, so a stray `ROUTER_WORKERS` does not change
- * a test). It runs in a process group of its own, so that {@link ServiceProcess.kill} also reaches
+ * a test; only `ROUTER_EXECUTOR` is passed on, see routerExecutor.ts). It runs in a process group of its own, so that {@link ServiceProcess.kill} also reaches
  * processes it forked.
  */
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
   const base: Record<string, string> = { NODE_ENV: 'test', APOLLO_TELEMETRY_DISABLED: 'true' };
+  const executor = routerExecutorEnv().ROUTER_EXECUTOR;
+  if (executor) base.ROUTER_EXECUTOR = executor;
   for (const name of ['PATH', 'HOME', 'TMPDIR']) {
     const value = process.env[name];
     if (value !== undefined) base[name] = value;

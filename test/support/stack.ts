@@ -10,6 +10,7 @@ import { createOrdersService } from '../../subgraphs/orders/src/service';
 import { loadConfig as loadUsersConfig } from '../../subgraphs/users/src/config';
 import { createUsersService } from '../../subgraphs/users/src/service';
 import { startDelayProxy, type DelayProxy } from './delayProxy';
+import { routerExecutorEnv } from './routerExecutor';
 
 /** A running platform: both subgraphs and the router on free loopback ports, on databases of its own. */
 export interface Stack {
@@ -69,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ROUTER_PORT: '0',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    ...routerExecutorEnv(),
     ...options.env,
   };
   const usersConfig = loadUsersConfig(env);
