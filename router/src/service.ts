@@ -6,7 +6,7 @@ import { createTokenVerifier } from './auth/createTokenVerifier';
 import { createResponseCache } from './cache/createResponseCache';
 import type { RouterConfig } from './config';
 import type { RouterContext } from './context';
-import { ExecutingGateway } from './execution';
+import { createSharedStringify, ExecutingGateway } from './execution';
 import { createGateway, type SubgraphEndpoints } from './gateway';
 import { createTrustedDocuments } from './persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
@@ -23,7 +23,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
   const metrics = createMetrics('router');
-  const { gateway, endpoints, services } = createGateway(config, logger, metrics);
+  const { gateway, endpoints, services, close: closeSubgraphClient } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
   // Loaded before anything listens: a router in `require` mode without its manifest must not start.
@@ -42,6 +42,8 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     // The parser itself stops at the token limit, before building anything from a huge document.
     parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: (formatted, error) => maskErrors(withTokenLimitCode(formatted), error),
+    // An answer that inbound deduplication shares is serialised once for all who waited for it.
+    ...(config.dedupeInboundQueries ? { stringifyResult: createSharedStringify() } : {}),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
@@ -79,7 +81,7 @@ export function createRouterService(config: RouterConfig): GraphQLService<Router
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
     onStopped: async () => {
-      await Promise.all([responseCache?.close(), trustedDocuments.close()]);
+      await Promise.all([responseCache?.close(), trustedDocuments.close(), closeSubgraphClient()]);
     },
   });
 }

@@ -88,7 +88,10 @@ export function createResilientFetcher(
         }
         failure = { outcome: 'status_5xx', error: unavailable(`it answered HTTP ${response.status}`) };
       } catch (error) {
-        const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        // By name, not `instanceof Error`: the abort errors come from Node's own realm (a DOMException, or
+        // node:http's AbortError), which is not the caller's where code runs in a vm context (jest).
+        const name = (error as { name?: unknown } | null)?.name;
+        const timeout = name === 'TimeoutError' || name === 'AbortError';
         failure = timeout ? { outcome: 'timeout', error: timedOut() } : { outcome: 'unavailable', error: unavailable(describe(error)) };
       }
       fail();
