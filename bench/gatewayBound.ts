@@ -7,7 +7,8 @@
  * inside lists, fragments on an interface, an answer of about 85 KB) and the project's own
  * `userWithOrders` and `usersWithOrders` on its SDL with in-memory resolvers.
  * Targets: stock Apollo Gateway; our router with dedup and response cache off on each executor
- * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`).
+ * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`); Hive
+ * Gateway with its subgraph and inbound deduplication on (`hive-dedup`), what `router` is held against.
  *
  * Flags: --duration S (per target and scenario, default 10), --warmup S (default 3), --profile (also
  * write a CPU profile of stock and of each plain router, summarised at the end over the measured load
@@ -24,7 +25,7 @@ import { cpuSeconds } from './lib/procStats';
 import { killAll, ServiceProcess } from './lib/ServiceProcess';
 import { summarizeProfile } from './lib/summarizeProfile';
 
-const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router'] as const;
+const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router', 'hive-dedup'] as const;
 type Target = (typeof targets)[number];
 const scenarios = {
   gatewayBound: { fixture: 'shop', body: JSON.stringify({ query: gatewayBoundQuery, variables: { first: 12 } }) },
@@ -68,10 +69,11 @@ const measuredWindows = new Map<string, readonly [bigint, bigint]>();
 /** Starts a target pinned to core 1 over a supergraph file. */
 async function startTarget(target: Target, supergraphPath: string, scenario: ScenarioName): Promise<{ url: string; process: ServiceProcess }> {
   const port = await freePort();
-  const nodeFlags = ['--max-old-space-size=1024', ...(profile && target !== 'router' ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
+  const nodeFlags = ['--max-old-space-size=1024', ...(profile && (target === 'apollo-gateway' || target.startsWith('plain-')) ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SUPERGRAPH_PATH: supergraphPath };
-  if (target === 'apollo-gateway') {
-    const child = pinned(ServiceProcess.start({ name: target, entry: 'bench/services/stockGateway.ts', env, nodeFlags }));
+  if (target === 'apollo-gateway' || target === 'hive-dedup') {
+    const entry = target === 'apollo-gateway' ? 'bench/services/stockGateway.ts' : 'bench/services/hiveGateway.ts';
+    const child = pinned(ServiceProcess.start({ name: target, entry, env: { ...env, HIVE_DEDUP: 'all', HIVE_UNSIGNED: 'true' }, nodeFlags }));
     const { url } = await child.waitForMessage((message): message is { type: 'ready'; url: string } => (message as { type?: string }).type === 'ready');
     return { url, process: child };
   }
