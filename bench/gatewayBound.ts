@@ -7,10 +7,12 @@
  * inside lists, fragments on an interface, an answer of about 85 KB) and the project's own
  * `userWithOrders` and `usersWithOrders` on its SDL with in-memory resolvers.
  * Targets: stock Apollo Gateway; our router with dedup and response cache off on each executor
- * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`).
+ * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`); Hive
+ * Gateway with its subgraph and inbound deduplication on (`hive-dedup`), what `router` is held against.
  *
  * Flags: --duration S (per target and scenario, default 10), --warmup S (default 3), --profile (also
- * write a CPU profile of stock and of each plain router, summarised at the end), --scenarios a,b,
+ * write a CPU profile of stock and of each plain router, summarised at the end over the measured load
+ * only), --scenarios a,b,
  * --targets a,b.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { gatewayBoundQuery } from '../test/differential/supergraphs/shop';
 import { cpuSeconds } from './lib/procStats';
 import { summarizeProfile } from './lib/summarizeProfile';
 
-const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router'] as const;
+const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router', 'hive-dedup'] as const;
 type Target = (typeof targets)[number];
 const scenarios = {
   gatewayBound: { fixture: 'shop', body: JSON.stringify({ query: gatewayBoundQuery, variables: { first: 12 } }) },
@@ -60,14 +62,17 @@ const profile = process.argv.includes('--profile');
 const chosenScenarios = (flag('scenarios')?.split(',') ?? Object.keys(scenarios)) as ScenarioName[];
 const chosenTargets = (flag('targets')?.split(',') ?? [...targets]) as Target[];
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-bound-profiles-'));
+/** Per `scenario-target`, when its measured load ran (monotonic clock, the one CPU profiles are stamped with). */
+const measuredWindows = new Map<string, readonly [bigint, bigint]>();
 
 /** Starts a target pinned to core 1 over a supergraph file. */
 async function startTarget(target: Target, supergraphPath: string, scenario: ScenarioName): Promise<{ url: string; process: ServiceProcess }> {
   const port = await freePort();
-  const nodeFlags = ['--max-old-space-size=1024', ...(profile && target !== 'router' ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
+  const nodeFlags = ['--max-old-space-size=1024', ...(profile && (target === 'apollo-gateway' || target.startsWith('plain-')) ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SUPERGRAPH_PATH: supergraphPath };
-  if (target === 'apollo-gateway') {
-    const child = pinned(ServiceProcess.start({ name: target, entry: 'bench/services/stockGateway.ts', env, nodeFlags, ipc: true }));
+  if (target === 'apollo-gateway' || target === 'hive-dedup') {
+    const entry = target === 'apollo-gateway' ? 'bench/services/stockGateway.ts' : 'bench/services/hiveGateway.ts';
+    const child = pinned(ServiceProcess.start({ name: target, entry, env: { ...env, HIVE_DEDUP: 'all', HIVE_UNSIGNED: 'true' }, nodeFlags, ipc: true }));
     const { url } = await child.waitForMessage((message): message is { type: 'ready'; url: string } => (message as { type?: string }).type === 'ready');
     return { url, process: child };
   }
@@ -79,7 +84,7 @@ async function startTarget(target: Target, supergraphPath: string, scenario: Sce
       ipc: true,
       name: target,
       entry: 'router/src/index.ts',
-      env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours' },
+      env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', PERSISTED_DOCUMENTS: 'off', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours' },
       nodeFlags,
     }),
   );
@@ -111,7 +116,10 @@ async function measure(scenario: ScenarioName, target: Target, supergraphPath: s
     if (first.status !== 200 || text.includes('"errors"')) throw new Error(`${target} answered ${scenario} wrongly: ${text.slice(0, 300)}`);
     await autocannon(running.url, body, warmup);
     const before = cpuSeconds(running.process.pid);
+    const from = process.hrtime.bigint();
     const result = await autocannon(running.url, body, duration);
+    // The profile is summarised over this window only: start-up and warm-up would blur the steady state.
+    measuredWindows.set(`${scenario}-${target}`, [from, process.hrtime.bigint()]);
     const cpu = cpuSeconds(running.process.pid) - before;
     const requests = result.requests.total;
     return {
@@ -162,11 +170,17 @@ function report(results: Measurement[]): void {
   for (const dir of readdirSync(profileDir)) {
     const file = readdirSync(join(profileDir, dir)).find((name) => name.endsWith('.cpuprofile'));
     if (!file) continue;
-    const summary = summarizeProfile(join(profileDir, dir, file), { top: 12 });
-    process.stdout.write(`\n### ${dir} (${Math.round(summary.busyMs)} ms busy)\n\n| package | % |\n| --- | ---: |\n`);
-    for (const entry of summary.byPackage.slice(0, 10)) process.stdout.write(`| ${entry.name} | ${entry.percent} |\n`);
+    const window = measuredWindows.get(dir);
+    const summary = summarizeProfile(join(profileDir, dir, file), { top: 16, windows: window ? [window] : undefined });
+    process.stdout.write(`\n### ${dir} (${Math.round(summary.busyMs)} ms busy in the measured window)\n\n| package | % | charged to the calling package | % |\n| --- | ---: | --- | ---: |\n`);
+    for (let i = 0; i < 12; i++) {
+      const own = summary.byPackage[i];
+      const charged = summary.byCallingPackage[i];
+      if (!own && !charged) break;
+      process.stdout.write(`| ${own?.name ?? ''} | ${own?.percent ?? ''} | ${charged?.name ?? ''} | ${charged?.percent ?? ''} |\n`);
+    }
     process.stdout.write('\n| function | % |\n| --- | ---: |\n');
-    for (const entry of summary.topFunctions.slice(0, 12)) process.stdout.write(`| \`${entry.name}\` | ${entry.percent} |\n`);
+    for (const entry of summary.topFunctions.slice(0, 16)) process.stdout.write(`| \`${entry.name}\` | ${entry.percent} |\n`);
   }
 }
 

@@ -12,7 +12,9 @@
  * Like stock Apollo Gateway, it verifies no token; an `onFetch` hook signs each subgraph request for the
  * benchmark's identity (see signing.ts), and leaves Hive's own fetch to send it.
  *
- * Settings: PORT, HIVE_DEDUP, SUPERGRAPH_PATH, SUBGRAPH_<NAME>_URL, SUBGRAPH_<NAME>_SECRET.
+ * Settings: PORT, HIVE_DEDUP, SUPERGRAPH_PATH, SUBGRAPH_<NAME>_URL, SUBGRAPH_<NAME>_SECRET. With
+ * `HIVE_UNSIGNED=true` (the gateway-bound bench, whose in-memory subgraphs check no signature) it serves
+ * any supergraph with the subgraph URLs written in it, and signs nothing.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -42,16 +44,16 @@ function main(): void {
   const port = readPortSetting(process.env);
   const dedup = (process.env.HIVE_DEDUP ?? 'default') as (typeof dedupModes)[number];
   if (!dedupModes.includes(dedup)) throw new Error(`HIVE_DEDUP must be one of ${dedupModes.join(', ')}, but got: ${JSON.stringify(process.env.HIVE_DEDUP)}`);
-  const endpoints = readSubgraphEndpoints(process.env, ['users', 'orders']);
+  const unsigned = process.env.HIVE_UNSIGNED === 'true';
+  const endpoints = unsigned ? {} : readSubgraphEndpoints(process.env, ['users', 'orders']);
   const gateway = createGatewayRuntime({
     supergraph: readFileSync(process.env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql', 'utf8'),
     transportEntries: {
-      users: { location: endpoints.users!.url },
-      orders: { location: endpoints.orders!.url },
+      ...(unsigned ? {} : { users: { location: endpoints.users!.url }, orders: { location: endpoints.orders!.url } }),
       ...(dedup === 'off' ? { '*': { options: { deduplicateInflightRequests: false } } } : {}),
     },
     inboundInflightRequestDeduplication: dedup === 'all',
-    plugins: () => [useFedstackSigning(endpoints)],
+    plugins: () => (unsigned ? [] : [useFedstackSigning(endpoints)]),
     logging: 'error',
     landingPage: false,
   });

@@ -9,7 +9,7 @@ import { createRouterMetrics } from './metrics';
 import type { RouterConfig } from './config';
 import { corsAllowedHeaders } from './inbound/corsAllowedHeaders';
 import type { RouterContext } from './context';
-import { ExecutingGateway } from './execution';
+import { createSharedStringify, ExecutingGateway } from './execution';
 import { createGateway, type SubgraphEndpoints } from './execution/createGateway';
 import { createTrustedDocuments } from './inbound/persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
@@ -32,7 +32,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
   const logger = createLogger('router', config.common.logLevel);
   const development = config.common.nodeEnv !== 'production';
   const metrics = createRouterMetrics();
-  const { gateway, endpoints, services } = createGateway(config, logger, metrics);
+  const { gateway, endpoints, services, close: closeSubgraphClient } = createGateway(config, logger, metrics);
   const verifyToken = createTokenVerifier(config.auth);
   const maskErrors = createErrorFormatter({ development, stackTraces: config.common.errorStackTraces });
   // Loaded before anything listens: a router in `require` mode without its manifest must not start.
@@ -51,6 +51,8 @@ export function createRouterService(config: RouterConfig, options: RouterService
     // The parser itself stops at the token limit, before building anything from a huge document.
     parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: (formatted, error) => maskErrors(withTokenLimitCode(formatted), error),
+    // An answer that inbound deduplication shares is serialised once for all who waited for it.
+    ...(config.dedupeInboundQueries ? { stringifyResult: createSharedStringify() } : {}),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       useOperationLimits(config.limits),
@@ -90,7 +92,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
     onStopped: async () => {
-      await Promise.all([responseCache?.close(), trustedDocuments.close()]);
+      await Promise.all([responseCache?.close(), trustedDocuments.close(), closeSubgraphClient()]);
     },
   });
 }

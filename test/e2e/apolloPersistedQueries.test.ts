@@ -9,6 +9,7 @@ import type { GraphQLService } from '@fedstack/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { createRouterService, loadConfig, type RouterContext, webManifestPath } from '@fedstack/router';
 import { startStack, type Stack } from '../support/stack';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 /**
  * A client team's Apollo Client 4 with its persisted-queries link, against the real router: Apollo's
@@ -80,6 +81,7 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'team.json'), apolloManifest([UsersCount]));
   requireRouter = createRouterService(
     loadConfig({
+      ...routerExecutorEnv(),
       LOG_LEVEL: 'silent',
       ROUTER_HOST: '127.0.0.1',
       ROUTER_PORT: '0',

@@ -9,6 +9,7 @@ import { ConfigError, createLogger, GraphQLService, verifyRequestSignature } fro
 import { type SubgraphResolvers } from '@fedstack/subgraph';
 import { parse } from 'graphql';
 import { createGateway, createRouterService, loadConfig, type RouterContext } from '@fedstack/router';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 /**
  * A supergraph that is not ours: subgraphs whose names have a `-` (which no environment variable can
@@ -59,6 +60,7 @@ describe('a foreign supergraph with subgraphs named all-products and product-nam
     names = await startSubgraph('product-names', namesSdl, { A: { __resolveReference: () => null } }, secrets['product-names']);
     router = createRouterService(
       loadConfig({
+        ...routerExecutorEnv(),
         ...production,
         ROUTER_HOST: '127.0.0.1',
         ROUTER_PORT: '0',

@@ -5,6 +5,7 @@ import { postGraphQL } from '../support/graphql';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { startStack, type Stack } from '../support/stack';
 import { settleWithin, waitFor } from '../support/waitFor';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 const seed = { users: 20, orders: 100 };
 const [alice, bob] = demoUsers(2).map((user) => user._id.toHexString()) as [string, string];
@@ -190,9 +191,11 @@ describe('the response cache in Redis (REDIS_URL)', () => {
     stack = await startStack({ seed, env });
     // A second router on the same subgraphs and the same Redis: another instance of one deployment.
     second = createRouterService(
-      loadRouterConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', SUBGRAPH_USERS_URL: stack.usersUrl, SUBGRAPH_ORDERS_URL: stack.ordersUrl }),
+      loadRouterConfig({ ...routerExecutorEnv(), ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', SUBGRAPH_USERS_URL: stack.usersUrl, SUBGRAPH_ORDERS_URL: stack.ordersUrl }),
     );
     secondUrl = await second.start();
+    // Each router connects to Redis in the background: the first test must not start before the second has.
+    await untilCached(secondUrl, { n: 1 });
   });
   afterAll(async () => {
     try {

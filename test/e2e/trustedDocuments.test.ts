@@ -10,6 +10,7 @@ import { anonymousHeaders, asAdmin, asUser } from '../support/auth';
 import { postGraphQL, type GraphQLResponse } from '../support/graphql';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { startStack, type Stack } from '../support/stack';
+import { routerExecutorEnv } from '../support/routerExecutor';
 
 /**
  * Trusted documents end to end: real routers in each mode in front of one real pair of subgraphs, the
@@ -37,7 +38,7 @@ const routers: Array<GraphQLService<RouterContext>> = [];
 /** Starts another router on the stack's subgraphs, with these settings. */
 async function startRouter(env: Env): Promise<string> {
   const router = createRouterService(
-    loadConfig({ LOG_LEVEL: 'silent', ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', SUBGRAPH_USERS_URL: stack.usersUrl, SUBGRAPH_ORDERS_URL: stack.ordersUrl, ...env }),
+    loadConfig({ ...routerExecutorEnv(), LOG_LEVEL: 'silent', ROUTER_HOST: '127.0.0.1', ROUTER_PORT: '0', SUBGRAPH_USERS_URL: stack.usersUrl, SUBGRAPH_ORDERS_URL: stack.ordersUrl, ...env }),
   );
   routers.push(router);
   return router.start();

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { ServiceProcess, type ProcessExit } from '@fedstack/devkit';
+import { routerExecutorEnv } from './routerExecutor';
 
 /**
  * Services run as their own processes, the way production runs them, for the fault tests: signalled,
@@ -12,10 +13,13 @@ export { ServiceProcess };
 /**
  * Starts `entry` (relative to the repository, e.g. `subgraphs/orders/src/index.ts`) with `env` on top of
  * a minimal environment (the shell's own settings stay out, so a stray `ROUTER_WORKERS` does not change
- * a test). It runs in a process group of its own, so that `kill()` also reaches processes it forked.
+ * a test; only `ROUTER_EXECUTOR` is passed on, see routerExecutor.ts). It runs in a process group of
+ * its own, so that `kill()` also reaches processes it forked.
  */
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
   const base: Record<string, string> = { NODE_ENV: 'test', APOLLO_TELEMETRY_DISABLED: 'true' };
+  const executor = routerExecutorEnv().ROUTER_EXECUTOR;
+  if (executor) base.ROUTER_EXECUTOR = executor;
   for (const name of ['PATH', 'HOME', 'TMPDIR']) {
     const value = process.env[name];
     if (value !== undefined) base[name] = value;

@@ -5,6 +5,7 @@ import { type Env, type GraphQLService } from '@fedstack/server';
 import { createRouterService, loadConfig as loadRouterConfig, type RouterContext } from '@fedstack/router';
 import { createOrdersService, loadConfig as loadOrdersConfig, type OrdersContext } from '@fedstack/orders';
 import { createUsersService, loadConfig as loadUsersConfig } from '@fedstack/users';
+import { routerExecutorEnv } from './routerExecutor';
 
 /** A running platform: both subgraphs and the router on free loopback ports, on databases of its own. */
 export interface Stack {
@@ -64,6 +65,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ROUTER_PORT: '0',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    ...routerExecutorEnv(),
     ...options.env,
   };
   const usersConfig = loadUsersConfig(env);

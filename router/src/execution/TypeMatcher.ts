@@ -7,7 +7,8 @@ import type { ResultMap } from './resultTree';
  * once and remembered, since a plan asks the same few pairs for every entity of every request.
  */
 export class TypeMatcher {
-  private readonly answers = new Map<string, boolean>();
+  /** Condition → typename → answer: two lookups of strings the plan and the answers already hold, nothing built per call. */
+  private readonly answers = new Map<string, Map<string, boolean>>();
 
   constructor(private readonly schema: GraphQLSchema) {}
 
@@ -16,11 +17,16 @@ export class TypeMatcher {
     const typename = object.__typename as unknown;
     if (!typename) return defaultOnUnknown;
     if (typename === typeCondition) return true;
-    const key = `${typeCondition}\n${String(typename)}`;
-    let answer = this.answers.get(key);
+    let byTypename = this.answers.get(typeCondition);
+    if (!byTypename) {
+      byTypename = new Map();
+      this.answers.set(typeCondition, byTypename);
+    }
+    const name = String(typename);
+    let answer = byTypename.get(name);
     if (answer === undefined) {
-      answer = this.decide(String(typename), typeCondition);
-      this.answers.set(key, answer);
+      answer = this.decide(name, typeCondition);
+      byTypename.set(name, answer);
     }
     return answer;
   }

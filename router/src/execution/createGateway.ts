@@ -9,6 +9,8 @@ import { createHttpFetcher } from '../upstream/createHttpFetcher';
 import { createResilientFetcher } from '../upstream/createResilientFetcher';
 import { subgraphSettingKey, subgraphSettingName, type RouterConfig } from '../config';
 import { readSubgraphList } from './readSubgraphList';
+import { createPoolFetcher } from '../upstream/createPoolFetcher';
+import { createSubgraphDataSource } from '../upstream/createSubgraphDataSource';
 
 /** Where the gateway reaches each subgraph, filled in as it builds their data sources. */
 export type SubgraphEndpoints = Map<string, string>;
@@ -18,8 +20,14 @@ export interface RouterGateway {
   gateway: ApolloGateway;
   /** Subgraph name → GraphQL URL, for readiness checks. */
   endpoints: SubgraphEndpoints;
-  /** Subgraph name as the supergraph spells it → its data source, filled in as the gateway builds them (for the router's executor). */
+  /**
+   * Subgraph name as the supergraph spells it → the data source the router's executor sends through,
+   * filled in as the gateway builds its own: with `ROUTER_EXECUTOR=ours` the router's
+   * (upstream/createSubgraphDataSource.ts, over undici), else the gateway's.
+   */
   services: Map<string, GraphQLDataSource>;
+  /** Closes the subgraph connections the router's own HTTP client keeps (nothing to do for node:http's agents). */
+  close(): Promise<void>;
 }
 
 /**
@@ -37,7 +45,13 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const endpoints: SubgraphEndpoints = new Map();
   const services = new Map<string, GraphQLDataSource>();
-  const http = createHttpFetcher();
+  // Our executor's data source and its HTTP client go together; stock's executor keeps node:http.
+  const ours = config.executor === 'ours';
+  const pool = ours ? createPoolFetcher() : undefined;
+  const http = pool ?? createHttpFetcher();
+  const close = async () => {
+    await pool?.close();
+  };
   const buildService = ({ name, url }: ServiceEndpointDefinition) => {
     const key = name.toLowerCase();
     const setting = subgraphSettingKey(name);
@@ -56,7 +70,9 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
     );
     const fetcher = config.dedupeSubgraphRequests ? createDedupingFetcher(resilient) : resilient;
     const dataSource = new SubgraphDataSource({ url: target, fetcher });
-    services.set(name, dataSource);
+    // Both over the same fetchers (one circuit, one dedup map per subgraph); the gateway's own still
+    // serves what runs outside a plan (live composition's introspection).
+    services.set(name, ours && target ? createSubgraphDataSource({ url: target, fetcher }) : dataSource);
     return dataSource;
   };
   const common = { buildService, logger, __exposeQueryPlanExperimental: config.exposeQueryPlan };
@@ -70,6 +86,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
       }),
       endpoints,
       services,
+      close,
     };
   }
   let supergraphSdl: string;
@@ -82,7 +99,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
     );
   }
   checkSubgraphSettings(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
-  return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints, services };
+  return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints, services, close };
 }
 
 /** The subgraph names a supergraph declares (its `join__Graph` values), in lower case. */

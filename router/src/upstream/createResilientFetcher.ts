@@ -91,7 +91,10 @@ export function createResilientFetcher(
           circuit.abandonProbe();
           throw callerSignal.reason ?? error;
         }
-        const timedOutNow = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        // By name, not `instanceof Error`: the abort errors come from Node's own realm (a DOMException, or
+        // node:http's AbortError), which is not the caller's where code runs in a vm context (jest).
+        const name = (error as { name?: unknown } | null)?.name;
+        const timedOutNow = name === 'TimeoutError' || name === 'AbortError';
         failure = timedOutNow ? { outcome: 'timeout', error: timedOut(), counts: true } : { outcome: 'unavailable', error: unavailable(describe(error)), counts: true };
       }
       if (failure.counts) {
