@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId } from 'mongodb';
 import type { Page } from 'playwright-core';
-import { demoOrders, demoUsers, mintToken } from '@fedstack/devkit';
+import { demoOrders, demoOrdersOfUser, demoUsers, mintToken } from '@fedstack/devkit';
 import { webManifestPath } from '@fedstack/router';
 import { testAuth } from '../support/auth';
 import { openBrowser, type BrowserSession } from '../support/browser';
@@ -22,9 +22,7 @@ const users = demoUsers(seed.users);
 const firstUser = users[0]!;
 const firstUserId = firstUser._id.toHexString();
 /** The first user's orders as the API lists them: newest first. */
-const firstUserOrders = demoOrders(users, seed.orders)
-  .filter((order) => order.userId.equals(firstUser._id))
-  .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+const firstUserOrders = demoOrdersOfUser(demoOrders(users, seed.orders), firstUser._id);
 /** The web app's manifest as codegen wrote it: id → text. */
 const manifest = JSON.parse(readFileSync(webManifestPath, 'utf8')) as Record<string, string>;
 /** The web app's users query, by its id: what a page in production may send. */

@@ -1,4 +1,4 @@
-import { demoOrders, demoUsers } from '@fedstack/devkit';
+import { demoOrders, demoOrdersOfUser, demoUsers } from '@fedstack/devkit';
 import { postSigned } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 
@@ -41,9 +41,7 @@ describe('the orders subgraph, as the router calls it', () => {
     );
     expect(body.errors).toBeUndefined();
     const expected = picked.map((user) => {
-      const own = orders
-        .filter((o) => o.userId.equals(user._id))
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+      const own = demoOrdersOfUser(orders, user._id);
       return { id: user._id.toHexString(), orders: { totalCount: own.length, nodes: own.slice(0, 2).map((o) => ({ id: o._id.toHexString() })) } };
     });
     expect(body.data).toEqual({ _entities: expected });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ApolloClient, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache, type ErrorPolicy, type TypedDocumentNode } from '@apollo/client';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { addPlacedOrder, createFedstackCache } from '../../docs/examples/apolloCache';
-import { demoOrders, demoUsers, repoRoot } from '@fedstack/devkit';
+import { demoOrders, demoOrdersOfUser, demoUsers, repoRoot } from '@fedstack/devkit';
 import { anonymousHeaders, asUser } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 import { waitFor } from '../support/waitFor';
@@ -18,9 +18,7 @@ const users = demoUsers(seed.users);
 const firstUser = users[0]!;
 const firstUserId = firstUser._id.toHexString();
 /** The first user's orders as the API lists them: newest first. */
-const firstUserOrders = demoOrders(users, seed.orders)
-  .filter((order) => order.userId.equals(firstUser._id))
-  .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+const firstUserOrders = demoOrdersOfUser(demoOrders(users, seed.orders), firstUser._id);
 const ids = (list: ReadonlyArray<{ _id: { toHexString(): string } }>) => list.map((item) => item._id.toHexString());
 
 let stack: Stack;

@@ -1,4 +1,4 @@
-import { demoOrders, demoUsers } from '@fedstack/devkit';
+import { demoOrders, demoOrdersOfUser, demoUsers } from '@fedstack/devkit';
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
@@ -10,9 +10,7 @@ const seed = { users: 60, orders: 600 };
 const users = demoUsers(seed.users);
 const orders = demoOrders(users, seed.orders);
 const heaviest = users[0]!;
-const heaviestOrders = orders
-  .filter((order) => order.userId.equals(heaviest._id))
-  .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+const heaviestOrders = demoOrdersOfUser(orders, heaviest._id);
 const unknownId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
 interface QueryPlanNode {

@@ -19,5 +19,5 @@ export { repoRoot, schemaDir } from './paths';
 export { writeFiller } from './writeFiller';
 export { killAll, registerProcess, ServiceProcess } from './ServiceProcess';
 export type { ProcessExit, ProcessOutput, ServiceProcessOptions } from './ServiceProcess';
-export { demoDataSet, demoOrders, demoUsers, parseSeedOptions, seedDemoData } from './seed';
+export { demoDataSet, demoOrders, demoOrdersOfUser, demoUsers, parseSeedOptions, seedDemoData } from './seed';
 export type { SeedOptions } from './seed';

@@ -73,6 +73,16 @@ export function demoUsers(count: number): UserDocument[] {
 }
 
 /**
+ * One user's orders in a demo data set, as the API lists them: newest first, ties broken by id,
+ * newest first too (what `User.orders` answers, so tests compute their expectations with it).
+ */
+export function demoOrdersOfUser(orders: readonly OrderDocument[], userId: ObjectId): OrderDocument[] {
+  return orders
+    .filter((order) => order.userId.equals(userId))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()));
+}
+
+/**
  * The demo orders for `users`, always the same for the same counts. Skewed on purpose, like real
  * shops: the owner of an order is drawn so that user 0 has about a third of a thousand orders, the next
  * ones fewer and fewer, and the last tenth of the users have none.
