@@ -1,4 +1,4 @@
-import { createMetrics, type Metrics } from '@fedstack/server';
+import { createMetrics, durationBuckets, type Metrics } from '@fedstack/server';
 import { Counter, Histogram } from 'prom-client';
 
 /** The router's metrics: every service's, plus its subgraph calls, response cache and trusted documents. */
@@ -26,7 +26,7 @@ export function createRouterMetrics(): RouterMetrics {
       name: 'subgraph_fetch_duration_seconds',
       help: 'Router to subgraph fetch duration by subgraph and outcome.',
       labelNames: ['subgraph', 'outcome'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [...durationBuckets],
       registers,
     }),
     subgraphFetchErrors: new Counter({ name: 'subgraph_fetch_errors_total', help: 'Router to subgraph fetch failures by subgraph and reason.', labelNames: ['subgraph', 'reason'], registers }),

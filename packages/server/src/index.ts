@@ -11,7 +11,7 @@ export { graphqlPath, GraphQLService } from './httpServer';
 export type { GraphQLServiceOptions, PreparedRequest, Readiness, RequestScope, RouteHandler, ServiceState } from './httpServer';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
-export { createMetrics, useRequestMetrics } from './metrics';
+export { createMetrics, durationBuckets, useRequestMetrics } from './metrics';
 export type { Metrics } from './metrics';
 export { runUntilSignalled } from './runUntilSignalled';
 export { signatureHeaders, signRequest, verifyRequestSignature } from './signing';

@@ -18,6 +18,9 @@ export interface Metrics {
   errors: Counter<'code'>;
 }
 
+/** Histogram buckets (seconds) for request and fetch durations: 5 ms to 10 s. */
+export const durationBuckets: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * Creates a service's registry with Node's default process metrics and the request metrics every
  * service has; the router and the subgraph kit add theirs to the same registry.
@@ -34,7 +37,7 @@ export function createMetrics(service: string): Metrics {
       name: 'graphql_request_duration_seconds',
       help: 'GraphQL request duration by operation and outcome.',
       labelNames: ['operation', 'outcome'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [...durationBuckets],
       registers,
     }),
     errors: new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors sent to clients, by code.', labelNames: ['code'], registers }),
