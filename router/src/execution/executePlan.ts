@@ -1,4 +1,4 @@
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 import { errorCodeDef, ERRORS, type VariableDefinitions } from '@apollo/federation-internals';
 import { evaluateCondition, type FetchNode, type PlanNode, type ResponsePath } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
@@ -7,13 +7,8 @@ import { applyRewrites } from './applyRewrites';
 import { compileRepresentation, type RepresentationBuilder } from './compileRepresentation';
 import { hasOwn, mergeInto, type ResultMap } from './resultTree';
 import type { TypeMatcher } from './TypeMatcher';
+import { incomingOperation } from '../upstream/forwardRequestContext';
 
-/**
- * The request kind the gateway's data sources treat as a client's operation. `@apollo/gateway` keeps
- * its `GraphQLDataSourceRequestKind` enum out of its entry point, so its value (a stable string the data
- * sources compare against) is named here rather than imported from the package's dist/ internals.
- */
-const incomingOperation = 'incoming operation' as Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>['kind'];
 
 /** What running one plan for one request needs. */
 export interface PlanRun {

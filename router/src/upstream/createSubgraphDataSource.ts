@@ -1,9 +1,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { anonymous, randomHex, signatureHeaders, traceparentOf } from '@fedstack/server';
 import type { GatewayCacheHint, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 import type { RouterContext } from '../context';
+import { forwardedHeaders, incomingOperation, recordRootNulls } from './forwardRequestContext';
 
 /** Where and through what {@link createSubgraphDataSource} sends one subgraph's operations. */
 export interface SubgraphDataSourceOptions {
@@ -18,7 +18,7 @@ export interface SubgraphDataSourceOptions {
 
 /**
  * A subgraph data source for the router's executor: what Apollo Gateway's `RemoteGraphQLDataSource`
- * plus the router's identity headers (`SubgraphDataSource` in gateway.ts) do for a query plan's fetch,
+ * plus the router's forwarded headers (`SubgraphDataSource.ts`) do for a query plan's fetch,
  * without what they cost per call. Stock builds a node-fetch `Headers`, a `Request` it never sends,
  * copies the headers into a plain object, and spreads the request twice; here the headers are one
  * plain object built once, the body is serialised once, and the answer is parsed once (by the
@@ -43,13 +43,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Gr
       const headers: Record<string, string> = {};
       if (request.http) for (const [name, value] of request.http.headers) headers[name.toLowerCase()] = value;
       headers['content-type'] = 'application/json';
-      // The identity the subgraph trusts only because the signing fetcher covers it with the signature.
-      const viewer = context.viewer ?? anonymous;
-      if (viewer.userId) headers[signatureHeaders.userId] = viewer.userId;
-      if (viewer.roles.length > 0) headers[signatureHeaders.roles] = viewer.roles.join(',');
-      if (context.requestId) headers['x-request-id'] = context.requestId;
-      // The same trace, with a span of its own for this subgraph call.
-      if (context.trace) headers.traceparent = traceparentOf({ ...context.trace, spanId: randomHex(8) });
+      Object.assign(headers, forwardedHeaders(context));
 
       // Stock sends the request's own fields in their order (query, variables, operationName), `http` left out.
       const body = JSON.stringify(request.http === undefined ? request : { ...request, http: undefined });
@@ -59,11 +53,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Gr
       if (!isObject(parsed)) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
       const result = parsed as GatewayGraphQLResponse;
 
-      const data = result.data;
-      // Entity fetches answer `_entities`, not root fields.
-      if (data && context.rootNulls && !('_entities' in data)) {
-        for (const key in data) if (data[key] === null) context.rootNulls.add(key);
-      }
+      recordRootNulls(context, result.data);
       if (processOptions.kind === incomingOperation) {
         const policy = processOptions.incomingRequestContext.overallCachePolicy;
         if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(response.headers.get('cache-control')));
@@ -72,12 +62,6 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Gr
     },
   };
 }
-
-/**
- * The request kind of a client's operation. `@apollo/gateway` keeps its `GraphQLDataSourceRequestKind`
- * enum out of its entry point: its value, a stable string, is named here (as in execution/executePlan.ts).
- */
-const incomingOperation = 'incoming operation' as Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>['kind'];
 
 function isObject(value: unknown): value is object {
   return value !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value);
