@@ -35,7 +35,7 @@ export interface ProfileSummary {
   byCallingPackage: ProfileEntry[];
 }
 
-/** Where a function lives: `@apollo/query-planner`, `router/src/plugins`, `node:internal`, or a V8 category. */
+/** Where a function lives: `@apollo/query-planner`, `router/src/inbound`, `node:internal`, or a V8 category. */
 function packageOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   // Node bundles undici (its fetch): count it as the package it is.

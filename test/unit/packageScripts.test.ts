@@ -13,7 +13,7 @@ describe('the npm scripts', () => {
     expect(tsxScripts.map(([name]) => name)).toEqual(expect.arrayContaining(['start', 'seed', 'token', 'start:router']));
   });
 
-  // On a fresh clone nothing is compiled: without the `source` condition, `@fedstack/common` resolves
+  // On a fresh clone nothing is compiled: without the `source` condition, a workspace such as `@fedstack/server` resolves
   // to its `dist/`, which only `tsc -b` writes, and `npm start` fails with MODULE_NOT_FOUND.
   it.each(tsxScripts)('%s runs the workspaces from source, not from an unbuilt dist/', (_name, command) => {
     expect(command).toContain('--conditions=source');

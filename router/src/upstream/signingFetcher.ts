@@ -4,7 +4,7 @@ import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 /**
  * Wraps the fetch the gateway uses for one subgraph so that every request is signed with that
  * subgraph's secret, over the exact bytes sent: the method, path, a timestamp, the identity headers the
- * data source set, and the body (see `signRequest` in @fedstack/common).
+ * data source set, and the body (see `signRequest` in @fedstack/server).
  */
 export function createSigningFetcher(secret: string, base: Fetcher): Fetcher {
   return (url: string, init?: FetcherRequestInit) => {
