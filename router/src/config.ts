@@ -7,6 +7,7 @@ import type { TrustedDocumentsConfig } from './inbound/persisted/createTrustedDo
 import type { OperationLimits } from './inbound/limits/useOperationLimits';
 import type { ResilienceOptions } from './upstream/createResilientFetcher';
 import { loadWorkerConfig } from './cluster/loadWorkerConfig';
+import type { RestartPolicy } from './cluster/planRestart';
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
@@ -101,6 +102,8 @@ export interface RouterConfig {
   executor: ExecutorKind;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
+  /** `ROUTER_WORKER_MAX_RESTARTS` within `ROUTER_WORKER_RESTART_WINDOW_S`: when the primary gives up on a crash-looping worker. */
+  restartPolicy: RestartPolicy;
 }
 
 /** The router's operation limits, with their variables. */
@@ -220,7 +223,7 @@ export function loadConfig(env: Env): RouterConfig {
       redisKeyPrefix,
     },
     executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'apollo'),
-    workers: loadWorkerConfig(env).workers,
+    ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
     throw new ConfigError('SUPERGRAPH_PATH is only read in static mode: unset it, or set SUPERGRAPH_MODE=static.');

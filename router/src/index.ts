@@ -8,6 +8,7 @@ try {
   const config = loadConfig(process.env);
   runWorkers({
     workers: config.workers,
+    restartPolicy: config.restartPolicy,
     logger: createLogger('router', config.common.logLevel),
     createService: ({ inCluster }) => createRouterService(config, { clusterMetrics: inCluster }),
     shutdownGraceMs: config.common.shutdownGraceMs,
