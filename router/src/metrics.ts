@@ -14,6 +14,10 @@ export interface RouterMetrics extends Metrics {
    * manifest, `text` for operation text without an id) and outcome (see inbound/persisted).
    */
   persistedDocuments: Counter<'operation' | 'outcome'>;
+  /** Queries that waited for an identical query in flight, to be answered with its answer (`DEDUPE_INBOUND_QUERIES`). */
+  inboundDeduplicated: Counter;
+  /** Subgraph requests that waited for an identical one in flight instead of being sent (`DEDUPE_SUBGRAPH_REQUESTS`), by subgraph. */
+  subgraphDeduplicated: Counter<'subgraph'>;
 }
 
 /** Creates the router's registry (see `createMetrics`) with its own metrics. */
@@ -37,5 +41,16 @@ export function createRouterMetrics(): RouterMetrics {
       registers,
     }),
     responseCache: new Counter({ name: 'graphql_response_cache_total', help: 'Queries answered from the response cache (hit), asked fresh by the client (bypass), or not (miss).', labelNames: ['result'], registers }),
+    inboundDeduplicated: new Counter({
+      name: 'graphql_deduplicated_requests_total',
+      help: 'Queries that waited for an identical query in flight, to take its answer instead of running again.',
+      registers,
+    }),
+    subgraphDeduplicated: new Counter({
+      name: 'subgraph_deduplicated_requests_total',
+      help: 'Subgraph requests that shared an identical request in flight, instead of being sent, by subgraph.',
+      labelNames: ['subgraph'],
+      registers,
+    }),
   };
 }

@@ -60,7 +60,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
       useSettledRootNulls(logger),
       // A cached answer first; only a query that must run may wait for an identical one in flight.
       ...(responseCache?.plugins ?? []),
-      ...(config.dedupeInboundQueries ? [useInflightQueryDedup()] : []),
+      ...(config.dedupeInboundQueries ? [useInflightQueryDedup(() => metrics.inboundDeduplicated.inc())] : []),
       useErrorReporting(logger),
       useRequestMetrics(metrics),
     ],

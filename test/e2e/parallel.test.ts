@@ -2,6 +2,7 @@ import { demoUsers, inFlightTogether, type ProxiedRequest } from '@fedstack/devk
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/waitFor';
 
 // These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
 beforeAll(async () => useDefaultHeaders(await asAdmin()));
@@ -21,9 +22,9 @@ async function subgraphRequests(stack: Stack, query: string): Promise<{ users: P
 
 /**
  * Parallelism is proven by overlap, never by elapsed time: the users and the orders request are in
- * flight at the same moment, as the proxies in front of the subgraphs see them. The delay only widens
- * the window in which they overlap; a busy machine can slow everything down, but it cannot make a
- * request sent after another one's answer arrive before it. The dependent query, which must wait,
+ * flight at the same moment, as the proxies in front of the subgraphs see them, which hold both until
+ * both have arrived. A busy machine can slow everything down, but it cannot make a request sent after
+ * another one's answer arrive before it. The delay stands for subgraphs on other machines. The dependent query, which must wait,
  * is the same measure's counter-example: it shows that a plan run in sequence does not overlap.
  */
 describe('with 100 ms between the router and each subgraph', () => {
@@ -36,7 +37,20 @@ describe('with 100 ms between the router and each subgraph', () => {
   afterAll(() => stack.stop());
 
   it('has a user and their orders fetched from both subgraphs at the same moment', async () => {
-    const { users, orders } = await subgraphRequests(stack, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`);
+    // Both subgraphs hold what reaches them until both requests have arrived: a plan that waited for
+    // one answer before sending the other request could never get there, whatever the machine's load.
+    const [usersBefore, ordersBefore] = [stack.proxies.users!.requests.length, stack.proxies.orders!.requests.length];
+    const releases = [stack.proxies.users!.hold(), stack.proxies.orders!.hold()];
+    const fetched = subgraphRequests(stack, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`);
+    fetched.catch(() => {});
+    try {
+      await waitFor('a users and an orders request in flight together', () =>
+        stack.proxies.users!.requests.length > usersBefore && stack.proxies.orders!.requests.length > ordersBefore ? true : undefined,
+      );
+    } finally {
+      for (const release of releases) release();
+    }
+    const { users, orders } = await fetched;
     expect(users).toHaveLength(1);
     expect(orders).toHaveLength(1);
     // Each request reached its proxy before the other one's answer came back.

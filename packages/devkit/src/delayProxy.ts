@@ -17,6 +17,13 @@ export interface DelayProxy {
   seen: IncomingHttpHeaders[];
   /** Every request it received, oldest first, with when it arrived and when it was answered. */
   requests: ProxiedRequest[];
+  /**
+   * Holds every request from now on, arrived or arriving, until the returned function is called (after
+   * which each goes on with its delay). A test holds a subgraph to keep requests in flight while it
+   * checks, by a bounded poll, that the others it expects have arrived: overlap by construction, not by
+   * a delay long enough on a quiet machine. `close` releases what is held.
+   */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,13 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
   const upstream = new URL(target);
   const seen: IncomingHttpHeaders[] = [];
   const requests: ProxiedRequest[] = [];
+  // While held: the requests waiting for the release, each as the function that sends it on.
+  let held: Array<() => void> | undefined;
+  const release = () => {
+    const waiting = held ?? [];
+    held = undefined;
+    for (const send of waiting) send();
+  };
   const server: Server = createServer((req, res) => {
     const proxied: ProxiedRequest = { headers: req.headers, arrived: ++ticks, answered: undefined };
     const answer = () => {
@@ -56,7 +70,7 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      setTimeout(() => {
+      const send = () => setTimeout(() => {
         const forward = request(
           { host: upstream.hostname, port: upstream.port, path: upstream.pathname + (req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), method: req.method, headers: req.headers },
           (upstreamRes) => {
@@ -73,6 +87,8 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
         });
         forward.end(Buffer.concat(chunks));
       }, delayMs);
+      if (held) held.push(send);
+      else send();
     });
     res.on('close', answer);
   });
@@ -82,8 +98,13 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
     url: `http://127.0.0.1:${port}${upstream.pathname}`,
     seen,
     requests,
+    hold: () => {
+      held ??= [];
+      return release;
+    },
     close: () =>
       new Promise((resolve) => {
+        release();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -68,7 +68,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
         if (outcome !== 'success') metrics?.subgraphFetchErrors.inc({ subgraph: key, reason: outcome });
       },
     );
-    const fetcher = config.dedupeSubgraphRequests ? createDedupingFetcher(resilient) : resilient;
+    const fetcher = config.dedupeSubgraphRequests ? createDedupingFetcher(resilient, () => metrics?.subgraphDeduplicated.inc({ subgraph: key })) : resilient;
     const dataSource = new SubgraphDataSource({ url: target, fetcher });
     // Both over the same fetchers (one circuit, one dedup map per subgraph); the gateway's own still
     // serves what runs outside a plan (live composition's introspection).

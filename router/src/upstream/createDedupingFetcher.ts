@@ -10,9 +10,9 @@ import { isMutationBody } from './createResilientFetcher';
  *
  * Identity is part of the key, so one user's answer never reaches another; mutations are never shared.
  * Nothing is kept once the answer has arrived: this is not a cache. `DEDUPE_SUBGRAPH_REQUESTS=false`
- * turns it off.
+ * turns it off. `onShared` is told of each request that waited for another instead of being sent.
  */
-export function createDedupingFetcher(base: Fetcher): Fetcher {
+export function createDedupingFetcher(base: Fetcher, onShared: () => void = () => {}): Fetcher {
   // The first answer itself is never read: every waiting request, the first included, reads its own clone.
   const inflight = new Map<string, Promise<FetcherResponse>>();
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
@@ -24,6 +24,8 @@ export function createDedupingFetcher(base: Fetcher): Fetcher {
     if (!pending) {
       pending = base(url, init).finally(() => inflight.delete(key));
       inflight.set(key, pending);
+    } else {
+      onShared();
     }
     return (await pending).clone();
   };

@@ -25,9 +25,9 @@ interface SharedAnswer {
  * execution changes in place, is shared rather than cloned (a deep clone per waiting request was 7% of
  * the router's CPU under load, 24% with large answers). A waiting request also takes the answer's
  * cache policy, so it tells its client the same `Cache-Control` as the first one. `DEDUPE_INBOUND_QUERIES=false`
- * turns it off.
+ * turns it off. `onShared` is told of each request that waits for an identical one's answer (the metric).
  */
-export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
+export function useInflightQueryDedup(onShared: () => void = () => {}): ApolloServerPlugin<RouterContext> {
   const inflight = new Map<string, Promise<SharedAnswer | null>>();
   return {
     async requestDidStart() {
@@ -46,6 +46,7 @@ export function useInflightQueryDedup(): ApolloServerPlugin<RouterContext> {
           ]);
           const pending = inflight.get(key);
           if (pending) {
+            onShared();
             const result = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), maxWaitMs).unref())]);
             if (result) {
               if (result.policy) overallCachePolicy.restrict(result.policy);
