@@ -127,13 +127,25 @@ describe('the response cache (in memory, the default)', () => {
 describe('the response cache with identical queries in flight, and with partial answers', () => {
   let stack: Stack;
   beforeAll(async () => {
-    // 200 ms on every users call, so identical requests overlap and wait for the first one's answer.
-    stack = await startStack({ seed, subgraphDelayMs: { users: 200 } });
+    // A proxy in front of the users subgraph, which the first test holds so that identical requests overlap.
+    stack = await startStack({ seed, subgraphDelayMs: { users: 0 } });
   });
   afterAll(() => stack.stop());
 
   it('gives requests that waited for an identical one the same cache policy', async () => {
-    const answers = await Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, publicUsers, { n: 10 }, anonymousHeaders)));
+    const metricsUrl = stack.routerUrl.replace('/graphql', '/metrics');
+    const waited = async () => Number(/^graphql_deduplicated_requests_total\{[^}]*\} (\d+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
+    const waitedBefore = await waited();
+    // The users subgraph holds the first request until the four others wait for its answer.
+    const release = stack.proxies.users!.hold();
+    const sent = Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, publicUsers, { n: 10 }, anonymousHeaders)));
+    sent.catch(() => {});
+    try {
+      await waitFor('four requests waiting for an identical one in flight', async () => ((await waited()) - waitedBefore >= 4 ? true : undefined));
+    } finally {
+      release();
+    }
+    const answers = await sent;
     expect(answers.map((answer) => answer.headers.get('cache-control'))).toEqual(Array(5).fill('max-age=30, public'));
     expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
   });
