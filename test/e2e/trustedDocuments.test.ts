@@ -163,6 +163,8 @@ describe('a GET by id', () => {
       expect(refused.headers.get('allow')).toBe('POST');
     }
     expect(await stack.ordersDatabase.db.collection('orders').countDocuments()).toBe(before);
+    const metrics = await (await fetch(new URL('/metrics', url))).text();
+    expect(metrics).toMatch(/graphql_persisted_documents_total\{operation="PlaceOrder",outcome="method_refused",service="router"\} 2\n/);
     // By POST, the same id places it.
     const placed = await post(url, { documentId: placeOrder.id, variables: { input } }, await asUser(firstUserId));
     expect(placed.body.data).toMatchObject({ placeOrder: { status: 'PENDING' } });

@@ -42,9 +42,10 @@ const registeredTextMaxBytes = 8 * 1024 * 1024;
  * - `id`: an operation run by its manifest id;
  * - `text`: operation text run without an id (`allow` mode, or an admin under the bypass: `admin_text`);
  * - `registered`: an Apollo hash and its text, remembered for next time (`allow` mode only);
- * - `not_found`, `mismatch`, `text_refused`: refusals.
+ * - `not_found`, `mismatch`, `text_refused`: refusals;
+ * - `method_refused`: a manifest's mutation asked for by GET (405).
  */
-type Outcome = 'id' | 'text' | 'admin_text' | 'registered' | 'not_found' | 'mismatch' | 'text_refused';
+type Outcome = 'id' | 'text' | 'admin_text' | 'registered' | 'not_found' | 'mismatch' | 'text_refused' | 'method_refused';
 
 /** A request's GraphQL envelope, as far as ids go; read without parsing any GraphQL. */
 interface Envelope {
@@ -156,7 +157,7 @@ export function createTrustedDocuments(config: TrustedDocumentsConfig, options: 
   /** Runs a manifest operation, unless it is a mutation asked for by GET. */
   function answerEntry(request: HTTPGraphQLRequest, entry: ManifestEntry): PreparedRequest {
     if (request.method === 'GET' && entry.type !== 'query') {
-      count(entry.name, 'text_refused');
+      count(entry.name, 'method_refused');
       return { ...refuse('BAD_REQUEST', `GET requests only support query operations, not ${entry.type} operations: POST it.`, 405), headers: { allow: 'POST', 'cache-control': 'no-store' } };
     }
     count(entry.name, 'id');
