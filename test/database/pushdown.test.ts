@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BSON, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document, type Sort } from 'mongodb';
+import { Binary, BSON, BSONRegExp, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, Timestamp, type Db, type Document, type Sort } from 'mongodb';
 
 const { EJSON } = BSON;
 import { createRandom, demoUsers, type EmbeddedDatabase, seedDemoData, startFerretDB } from '@fedstack/devkit';
@@ -34,9 +34,18 @@ const numbers = (): unknown =>
     () => new Double(pick([0, -0, 1, 5, 5.5, -5, 0.1, 1e-7, 2 ** 40, 1e21])),
   ])();
 
+/** The BSON types the subgraphs never store, which FerretDB's stored JSON keeps apart (its decoder too). */
+const rareScalars = (): unknown =>
+  pick([
+    () => new Binary(Buffer.from([0, 1, 254, 255]), pick([0, 4])),
+    () => new BSONRegExp(pick(['^a.*', 'x"y']), pick(['', 'i'])),
+    () => new Timestamp({ t: 1_700_000_000, i: 7 }),
+    () => pick(['日本語', '\u2028', 'tab\there', 'back\\slash', 'x'.repeat(300)]),
+  ])();
+
 /** A scalar of any type the corpus uses, or null. */
 function scalar(): unknown {
-  return pick([numbers, numbers, () => pick(strings), () => pick(objectIds), () => pick(dates), () => chance(0.5), () => null])();
+  return pick([numbers, numbers, () => pick(strings), () => pick(objectIds), () => pick(dates), () => chance(0.5), () => null, rareScalars])();
 }
 
 /** A field value: mostly scalars, sometimes missing, arrays of scalars or of documents, or a nested document. */
@@ -46,6 +55,7 @@ function fieldValue(): unknown {
   if (r < 0.2) return Array.from({ length: Math.floor(next() * 3) }, scalar);
   if (r < 0.25) return [{ x: scalar() }, { x: scalar() }];
   if (r < 0.3) return { x: scalar(), y: pick(strings) };
+  if (r < 0.32) return pick([{}, [], [{ x: [] }, {}], { x: { y: [scalar()] } }]);
   return scalar();
 }
 
@@ -72,6 +82,8 @@ function makeDocument(i: number): Document {
     const value = make();
     if (value !== undefined) doc[name] = value;
   }
+  // Field names beyond ASCII letters (FerretDB writes a field name with a quote or a backslash as broken JSON).
+  if (chance(0.05)) doc[pick(['é', '<tag>', 'a b'])] = scalar();
   return doc;
 }
 
