@@ -88,7 +88,8 @@ function makeDocument(i: number): Document {
 }
 
 /** A value to compare with: mostly one the corpus holds. */
-const queryValue = (field: string): unknown => (field === 'a' && chance(0.5) ? pick(objectIds) : field === 'k' && chance(0.5) ? pick(dates) : scalar());
+const queryValue = (field: string): unknown =>
+  (field === 'a' || field === 'u') && chance(0.5) ? pick(objectIds) : field === 'k' && chance(0.5) ? pick(dates) : scalar();
 
 /** A filter on one field: equality, $eq, $in (of one and of several), or those with another operator. */
 function fieldFilter(field: string): unknown {
