@@ -181,7 +181,7 @@ export async function startFerretDB(options: {
     ],
     // `detached`: its own process group, so a Ctrl-C in the terminal reaches only the parent, which
     // stops the database last, after the services that use it.
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false },
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false, env: ferretdbEnv(process.env) },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -209,6 +209,18 @@ export async function startFerretDB(options: {
       await exited;
     },
   };
+}
+
+/**
+ * FerretDB's environment: the caller's, with Go's garbage collector set to run a quarter as often
+ * (`GOGC=400`) unless the caller chose otherwise. FerretDB allocates for every document it reads (its
+ * decoding, its BSON reply), so at Go's default a large find spends a fifth of its CPU collecting. The
+ * price is memory: 90–110 MiB resident while 3,000 orders are read again and again, 340 MiB at the peak
+ * of a 33,000-order find (250 at the default); `GOMEMLIMIT` makes the collector run earlier again
+ * before the heap reaches 1 GiB.
+ */
+function ferretdbEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { GOGC: '400', GOMEMLIMIT: '1GiB', ...env };
 }
 
 /** Asks the system for a free TCP port on loopback. */
