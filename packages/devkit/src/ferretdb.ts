@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { repoRoot } from './paths';
 
 /**
@@ -201,7 +202,7 @@ export async function startFerretDB(options: {
   // Between freePort() and the bind, another process could have taken the port: then it answered, not us.
   await new Promise((r) => setTimeout(r, 100));
   if (child.exitCode !== null) throw new Error(`FerretDB exited with code ${child.exitCode} (is port ${port} taken?):\n${stderr}`);
-  return {
+  const database: EmbeddedDatabase = {
     url: `mongodb://127.0.0.1:${port}/`,
     process: child,
     async stop() {
@@ -209,6 +210,55 @@ export async function startFerretDB(options: {
       await exited;
     },
   };
+  try {
+    await rebuildIndexesOfOtherBuilds(database.url, options.dataDir, basename(binary), options.log);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  return database;
+}
+
+/**
+ * The file in a data folder that names the FerretDB build that last built its indexes.
+ */
+const indexesBuiltByFile = 'fedstack-indexes-built-by';
+
+/**
+ * Rebuilds the indexes of a data folder that another FerretDB build wrote, once. The patches change how
+ * an index is laid out in SQLite (a non-unique index on top-level fields is built on typed columns, so
+ * that filters, sorts and counts can use it), and the queries of the patched build are written for that
+ * layout: over an index an older build made, they stay correct but SQLite scans every row (a user's
+ * orders took 0.6 s instead of a few ms). So when the folder was last indexed by another build (the
+ * binary's name holds the patches' hash), every index but `_id_` is dropped and created again with the
+ * same specification, before any service connects. Nothing else changes: the documents stay as stored.
+ */
+async function rebuildIndexesOfOtherBuilds(url: string, dataDir: string, build: string, log: Log): Promise<void> {
+  const markerPath = join(dataDir, indexesBuiltByFile);
+  const builtBy = existsSync(markerPath) ? readFileSync(markerPath, 'utf8').trim() : undefined;
+  if (builtBy === build) return;
+  const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 30_000 });
+  let rebuilt = 0;
+  try {
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    for (const { name } of databases) {
+      if (['admin', 'config', 'local'].includes(name)) continue;
+      const db = client.db(name);
+      for (const { name: collection } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+        for (const index of await db.collection(collection).listIndexes().toArray()) {
+          const { key, name: indexName, v: _version, ns: _namespace, ...options } = index as { key: Record<string, 1 | -1>; name: string; v?: number; ns?: string };
+          if (indexName === '_id_') continue;
+          await db.collection(collection).dropIndex(indexName);
+          await db.collection(collection).createIndex(key, { ...options, name: indexName });
+          rebuilt += 1;
+        }
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  if (rebuilt > 0) log(`rebuilt ${rebuilt} ${rebuilt === 1 ? 'index' : 'indexes'} that ${builtBy ?? 'an older FerretDB build'} made, so that queries can use them (once per build)`);
+  writeFileSync(markerPath, `${build}\n`);
 }
 
 /**
