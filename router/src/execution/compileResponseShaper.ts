@@ -98,6 +98,7 @@ export function compileResponseShaper(operation: Operation, introspection: Intro
 /** Compiles selection sets and types of one schema, sharing what two selections have in common. */
 class ShaperCompiler {
   private readonly leafShapers = new Map<string, ValueShaper>();
+  private readonly leafValidators = new Map<string, (value: unknown) => boolean>();
   private readonly types: TypesByName;
 
   /**
@@ -170,15 +171,31 @@ class ShaperCompiler {
         return false;
       };
     }
-    const value = this.value(field.definition.type!, selection.selectionSet);
+    const type = field.definition.type!;
+    const value = this.value(type, selection.selectionSet);
     if (this.fresh) {
-      return (input, output, parentType, state) => {
+      const general: SelectionShaper = (input, output, parentType, state) => {
         if (skip && skip(state.variables)) return false;
         const inputValue = read(input) ?? null;
         state.path.push(responseName);
         write(output, value(undefined, inputValue, parentType, state));
         state.path.pop();
         return state.invalid;
+      };
+      const leafType = isNonNullType(type) ? type.ofType : type;
+      if (isListType(leafType) || isCompositeType(leafType)) return general;
+      // Most values of an answer are leaves that are there and valid: they are written as they are, with
+      // what the general path would leave in `state`; a null or an invalid value takes the general path,
+      // which reports it.
+      const valid = this.validatorOf(leafType);
+      return (input, output, parentType, state) => {
+        if (skip) return general(input, output, parentType, state);
+        const inputValue = read(input);
+        if (inputValue === undefined || inputValue === null || !valid(inputValue)) return general(input, output, parentType, state);
+        write(output, inputValue);
+        state.invalid = false;
+        state.hasErrors = false;
+        return false;
       };
     }
     return (input, output, parentType, state) => {
@@ -286,11 +303,22 @@ class ShaperCompiler {
     return this.leaf(type);
   }
 
+  /** `isValidLeafValue` for one leaf type, built once per type. */
+  private validatorOf(type: OutputType): (value: unknown) => boolean {
+    const key = type.toString();
+    let valid = this.leafValidators.get(key);
+    if (!valid) {
+      valid = leafValidator(this.schema, type);
+      this.leafValidators.set(key, valid);
+    }
+    return valid;
+  }
+
   private leaf(type: OutputType): ValueShaper {
     const key = type.toString();
     const known = this.leafShapers.get(key);
     if (known) return known;
-    const valid = leafValidator(this.schema, type);
+    const valid = this.validatorOf(type);
     const shaper: ValueShaper = (outputValue, inputValue, parentType, state) => {
       if (inputValue === null) return nullValue(state);
       if (outputValue !== undefined) throw new Error(`Excepted output to be undefined but got ${type} for type ${type}`);
