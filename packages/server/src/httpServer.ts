@@ -280,13 +280,7 @@ export class GraphQLService<TContext extends BaseContext> {
     if (response.body.kind === 'complete') {
       // Apollo Server answers an error thrown outside execution (a plugin's, say) with a 500 that no
       // plugin sees: the request id goes on it here, so the client's report matches the log line.
-      const text = res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string;
-      // Encoded once, here. Ended with a string, Node would measure its UTF-8 length for Content-Length
-      // (flattening the `JSON.stringify(result) + '\n'` it is) and then encode it again to write it: with
-      // large answers that was a twentieth of the router's CPU.
-      const bytes = Buffer.from(text, 'utf8');
-      res.setHeader('content-length', bytes.length);
-      res.end(bytes);
+      res.end(res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
