@@ -33,7 +33,42 @@ export interface ProfileSummary {
    * and in native functions charged to the package that called them: who causes the system work.
    */
   byCallingPackage: ProfileEntry[];
+  /**
+   * The same time by what it is spent on in the router ({@link routerAreas}): each sample is charged to
+   * the nearest frame on its stack that belongs to an area, so `JSON.parse` counts as parsing subgraph
+   * answers where the data source called it, and as Apollo Server's pipeline where that did.
+   */
+  byArea: ProfileEntry[];
 }
+
+/** What one area of the router's work is recognised by, in a profile's frames. */
+interface Area {
+  name: string;
+  matches(frame: { functionName: string; url: string }): boolean;
+}
+
+/**
+ * The areas of a router's CPU that docs/performance.md reports ("where the CPU goes"), in the order
+ * they are tried on each frame, innermost first. Stock Apollo Gateway's frames fall under their
+ * packages' areas.
+ */
+export const routerAreas: readonly Area[] = [
+  { name: 'garbage collection', matches: (f) => f.functionName === '(garbage collector)' },
+  { name: 'subgraph answers: JSON.parse', matches: (f) => /upstream\/BufferResponse/.test(f.url) && /^(json|text)$/.test(f.functionName) },
+  { name: 'answer serialisation (JSON.stringify)', matches: (f) => /prettyJSONStringify|stringifyResult/.test(f.functionName) || /createSharedStringify/.test(f.url) },
+  { name: 'response shaping', matches: (f) => /execution\/compileResponseShaper|resultShaping/.test(f.url) },
+  { name: 'representations', matches: (f) => /execution\/(compileRepresentation|applyRewrites)/.test(f.url) },
+  { name: 'plan runner (executePlan, mergeInto)', matches: (f) => /execution\/(executePlan|resultTree|TypeMatcher|ExecutingGateway)|@apollo\/gateway\/dist\/(executeQueryPlan|utilities)/.test(f.url) },
+  { name: 'signing', matches: (f) => /upstream\/signingFetcher|server\/src\/signing/.test(f.url) },
+  { name: 'resilient fetcher (timeouts, retries, circuit)', matches: (f) => /upstream\/(createResilientFetcher|CircuitBreaker)/.test(f.url) },
+  { name: 'undici', matches: (f) => /node_modules\/undici\//.test(f.url) },
+  { name: 'data source (request body, headers)', matches: (f) => /upstream\/|@apollo\/gateway\/dist\/datasources|node-fetch|make-fetch-happen|minipass|agent-base|@npmcli\/agent/.test(f.url) },
+  { name: 'router plugins (limits, metrics, root nulls, auth)', matches: (f) => /router\/src\/(inbound|metrics|context)|useSettledRootNulls|server\/src\/(metrics|errors|viewer)|prom-client/.test(f.url) },
+  { name: 'Apollo Server pipeline (and graphql-js)', matches: (f) => /@apollo\/(server|utils)|node_modules\/graphql\/|negotiator|lru-cache/.test(f.url) },
+  { name: 'inbound HTTP (httpServer.ts)', matches: (f) => /server\/src\/(httpServer|tracing)/.test(f.url) },
+  { name: 'query planning (federation-internals, gateway)', matches: (f) => /@apollo\/(gateway|federation-internals|query-planner)/.test(f.url) },
+  { name: 'node:http and sockets', matches: (f) => /^node:(_http|net|stream|internal\/(streams|http|stream_base|net))/.test(f.url) || /^(writev|writeUtf8String|writeBuffer)$/.test(f.functionName) },
+];
 
 /** Where a function lives: `@apollo/query-planner`, `router/src/inbound`, `node:internal`, or a V8 category. */
 function packageOf(url: string, functionName: string): string {
@@ -85,6 +120,15 @@ export function summarizeProfile(file: string, options: { windows?: ReadonlyArra
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
   const byCallingPackage = new Map<string, number>();
+  const byArea = new Map<string, number>();
+  const areaOf = (id: number): string => {
+    for (let current: number | undefined = id; current !== undefined; current = parents.get(current)) {
+      const frame = nodes.get(current)!;
+      const area = routerAreas.find((candidate) => candidate.matches(frame));
+      if (area) return area.name;
+    }
+    return 'other (event loop, microtasks, timers)';
+  };
   let busyUs = 0;
   let timestamp = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -99,6 +143,8 @@ export function summarizeProfile(file: string, options: { windows?: ReadonlyArra
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     const caller = pkg === 'node internals' || pkg === '(native)' ? callingPackage(id) : pkg;
     byCallingPackage.set(caller, (byCallingPackage.get(caller) ?? 0) + us);
+    const area = areaOf(id);
+    byArea.set(area, (byArea.get(area) ?? 0) + us);
   });
   const entries = (map: Map<string, number>, count: number): ProfileEntry[] =>
     [...map.entries()]
@@ -106,5 +152,5 @@ export function summarizeProfile(file: string, options: { windows?: ReadonlyArra
       .slice(0, count)
       .map(([name, us]) => ({ name, selfMs: Math.round(us / 100) / 10, percent: busyUs > 0 ? Math.round((us / busyUs) * 1000) / 10 : 0 }));
   const top = options.top ?? 25;
-  return { busyMs: Math.round(busyUs / 1000), topFunctions: entries(byFunction, top), byPackage: entries(byPackage, top), byCallingPackage: entries(byCallingPackage, top) };
+  return { busyMs: Math.round(busyUs / 1000), topFunctions: entries(byFunction, top), byPackage: entries(byPackage, top), byCallingPackage: entries(byCallingPackage, top), byArea: entries(byArea, routerAreas.length + 1) };
 }

@@ -1,4 +1,5 @@
 import {
+  baseType,
   ERRORS,
   isCompositeType,
   isCustomScalarType,
@@ -11,7 +12,6 @@ import {
   type CompositeType,
   type Directive,
   type FieldSelection,
-  type NamedType,
   type Operation,
   type OperationElement,
   type OutputType,
@@ -74,9 +74,10 @@ export type IntrospectionHandler = (selection: FieldSelection) => (variables: Re
  */
 export function compileResponseShaper(operation: Operation, introspection: IntrospectionHandler): ResponseShaper {
   const schema = operation.schema();
-  const compiler = new ShaperCompiler(schema, introspection);
-  const root = compiler.selectionSet(operation.selectionSet);
   const rootType = schema.schemaDefinition.rootType(operation.rootKind)!;
+  const conditions = new TypeConditions(schema);
+  const compiler = new ShaperCompiler(schema, introspection, conditions, writesEachNameOnce(operation.selectionSet, rootType.name, conditions));
+  const root = compiler.selectionSet(operation.selectionSet);
   const defaults = operation.collectDefaultedVariableValues();
   return (input, variables) => {
     if (!input) return { data: input, errors: [] };
@@ -96,13 +97,23 @@ export function compileResponseShaper(operation: Operation, introspection: Intro
 
 /** Compiles selection sets and types of one schema, sharing what two selections have in common. */
 class ShaperCompiler {
-  private readonly typeConditionMatches = new Map<string, ReadonlySet<string>>();
   private readonly leafShapers = new Map<string, ValueShaper>();
+  private readonly leafValidators = new Map<string, (value: unknown) => boolean>();
+  private readonly types: TypesByName;
 
+  /**
+   * @param fresh No object of the answer gets a response name from two selections
+   *   ({@link writesEachNameOnce}): every value is then written once into a new object, and the checks
+   *   for a value already there (what a repeated selection merges into) are left out of the code.
+   */
   constructor(
     private readonly schema: Schema,
     private readonly introspection: IntrospectionHandler,
-  ) {}
+    private readonly conditions: TypeConditions,
+    private readonly fresh: boolean,
+  ) {
+    this.types = new TypesByName(schema);
+  }
 
   selectionSet(selectionSet: SelectionSet): SelectionSetShaper {
     const steps = selectionSet.selections().map((selection) => (selection.kind === 'FieldSelection' ? this.field(selection) : this.fragment(selection.element.typeCondition, selection.selectionSet, selection.element)));
@@ -114,11 +125,11 @@ class ShaperCompiler {
   }
 
   private fragment(typeCondition: CompositeType | undefined, selectionSet: SelectionSet, element: OperationElement): SelectionShaper {
-    const skip = this.skipTest(element);
+    const skip = skipTestOf(this.schema, element);
     const inner = this.selectionSet(selectionSet);
-    const matches = typeCondition ? this.matchesOf(typeCondition) : undefined;
+    const matches = typeCondition ? this.conditions.matchesOf(typeCondition) : undefined;
     return (input, output, parentType, state) => {
-      if (skip && skip(state)) return false;
+      if (skip && skip(state.variables)) return false;
       const typename = input.__typename as unknown;
       if (typename && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${String(typename)}`);
       // Without a __typename the condition is tested against the parent type, as stock does.
@@ -129,38 +140,66 @@ class ShaperCompiler {
 
   private field(selection: FieldSelection): SelectionShaper {
     const field = selection.element;
-    const skip = this.skipTest(field);
+    const skip = skipTestOf(this.schema, field);
     const responseName = field.responseName();
     // Own properties only: an alias may be `constructor` or `__proto__` (see ownReader).
     const read = ownReader(responseName);
     const write = ownWriter(responseName);
     if (field.definition.isSchemaIntrospectionField()) {
       const answer = this.introspection(selection);
+      const fresh = this.fresh;
       return (_input, output, _parentType, state) => {
-        if (skip && skip(state)) return false;
-        if (read(output) === undefined) write(output, answer(state.rawVariables));
+        if (skip && skip(state.variables)) return false;
+        if (fresh || read(output) === undefined) write(output, answer(state.rawVariables));
         return false;
       };
     }
     if (field.name === '__typename') {
-      const schema = this.schema;
+      const types = this.types;
+      const fresh = this.fresh;
       return (input, output, parentType, state) => {
-        if (skip && skip(state)) return false;
+        if (skip && skip(state.variables)) return false;
         // Already written by a repeated selection.
-        if (read(output) !== undefined) return false;
+        if (!fresh && read(output) !== undefined) return false;
         let inputValue = read(input) ?? null;
         if (inputValue === null && responseName !== '__typename') inputValue = input.__typename ?? null;
         // The typename a subgraph gave, when it names a type of the API schema, else the parent type; if
         // that is not an object type (an @interfaceObject's interface name), the object becomes null.
-        const type: NamedType = typeof inputValue === 'string' ? (schema.type(inputValue) ?? parentType) : parentType;
-        if (!isObjectType(type)) return true;
+        const type = (typeof inputValue === 'string' ? types.named(inputValue) : undefined) ?? types.named(parentType.name)!;
+        if (!type.isObject) return true;
         write(output, type.name);
         return false;
       };
     }
-    const value = this.value(field.definition.type!, selection.selectionSet);
+    const type = field.definition.type!;
+    const value = this.value(type, selection.selectionSet);
+    if (this.fresh) {
+      const general: SelectionShaper = (input, output, parentType, state) => {
+        if (skip && skip(state.variables)) return false;
+        const inputValue = read(input) ?? null;
+        state.path.push(responseName);
+        write(output, value(undefined, inputValue, parentType, state));
+        state.path.pop();
+        return state.invalid;
+      };
+      const leafType = isNonNullType(type) ? type.ofType : type;
+      if (isListType(leafType) || isCompositeType(leafType)) return general;
+      // Most values of an answer are leaves that are there and valid: they are written as they are, with
+      // what the general path would leave in `state`; a null or an invalid value takes the general path,
+      // which reports it.
+      const valid = this.validatorOf(leafType);
+      return (input, output, parentType, state) => {
+        if (skip) return general(input, output, parentType, state);
+        const inputValue = read(input);
+        if (inputValue === undefined || inputValue === null || !valid(inputValue)) return general(input, output, parentType, state);
+        write(output, inputValue);
+        state.invalid = false;
+        state.hasErrors = false;
+        return false;
+      };
+    }
     return (input, output, parentType, state) => {
-      if (skip && skip(state)) return false;
+      if (skip && skip(state.variables)) return false;
       const inputValue = read(input) ?? null;
       state.path.push(responseName);
       write(output, value(read(output), inputValue, parentType, state));
@@ -173,6 +212,8 @@ class ShaperCompiler {
   private value(type: OutputType, selectionSet: SelectionSet | undefined): ValueShaper {
     const hasSelections = selectionSet !== undefined;
     const inner = this.valueBody(type, selectionSet);
+    // Nothing is ever there before: the body is the whole of it.
+    if (this.fresh) return inner;
     return (outputValue, inputValue, parentType, state) => {
       // Null already, or a leaf already written by a repeated selection: nothing more to do.
       if (outputValue === null || (outputValue !== undefined && !hasSelections)) {
@@ -232,7 +273,7 @@ class ShaperCompiler {
     if (isCompositeType(type)) {
       if (!selectionSet) throw new Error(`Invalid empty selection set for composite type ${type}`);
       const fields = this.selectionSet(selectionSet);
-      const schema = this.schema;
+      const types = this.types;
       return (outputValue, inputValue, parentType, state) => {
         if (inputValue === null) return nullValue(state);
         if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value ${String(inputValue)} returned by subgraph for composite type ${type}`);
@@ -242,15 +283,15 @@ class ShaperCompiler {
         if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value ${String(typename)} for __typename at ${state.path.join(',')}`);
         let objectType: CompositeType = type;
         if (typename) {
-          const named = schema.type(typename);
-          if (!named || !isCompositeType(named)) {
+          const named = types.named(typename);
+          if (!named || !named.composite) {
             // Never name the type: it may be @inaccessible.
             state.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(state.path, type, parentType)}.`, { path: Array.from(state.path) }));
             state.invalid = false;
             state.hasErrors = true;
             return null;
           }
-          objectType = named;
+          objectType = named.composite;
         }
         const output = outputValue === undefined ? {} : (outputValue as ResultMap);
         const bubbled = fields(input, output, objectType, state);
@@ -262,11 +303,22 @@ class ShaperCompiler {
     return this.leaf(type);
   }
 
+  /** `isValidLeafValue` for one leaf type, built once per type. */
+  private validatorOf(type: OutputType): (value: unknown) => boolean {
+    const key = type.toString();
+    let valid = this.leafValidators.get(key);
+    if (!valid) {
+      valid = leafValidator(this.schema, type);
+      this.leafValidators.set(key, valid);
+    }
+    return valid;
+  }
+
   private leaf(type: OutputType): ValueShaper {
     const key = type.toString();
     const known = this.leafShapers.get(key);
     if (known) return known;
-    const valid = leafValidator(this.schema, type);
+    const valid = this.validatorOf(type);
     const shaper: ValueShaper = (outputValue, inputValue, parentType, state) => {
       if (inputValue === null) return nullValue(state);
       if (outputValue !== undefined) throw new Error(`Excepted output to be undefined but got ${type} for type ${type}`);
@@ -279,26 +331,120 @@ class ShaperCompiler {
     this.leafShapers.set(key, shaper);
     return shaper;
   }
+}
+
+/** A type of the schema as the shaper needs to know it, for the `__typename` of each object. */
+interface TypeFacts {
+  name: string;
+  isObject: boolean;
+  /** The type when it is an object, interface or union type. */
+  composite: CompositeType | undefined;
+}
+
+/**
+ * The schema's types by name, each looked up and classified once: the shaper asks for the type of
+ * every object's `__typename`. Only names of the schema are kept, so a subgraph's made-up typenames
+ * cannot grow it.
+ */
+class TypesByName {
+  private readonly known = new Map<string, TypeFacts>();
+
+  constructor(private readonly schema: Schema) {}
+
+  named(name: string): TypeFacts | undefined {
+    let facts = this.known.get(name);
+    if (facts === undefined) {
+      const type = this.schema.type(name);
+      if (!type) return undefined;
+      facts = { name: type.name, isObject: isObjectType(type), composite: isCompositeType(type) ? type : undefined };
+      this.known.set(name, facts);
+    }
+    return facts;
+  }
+}
+
+/** Which type names a fragment's type condition applies to, per schema, each condition decided once. */
+class TypeConditions {
+  private readonly matches = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly schema: Schema) {}
 
   /** The names of the types a fragment with this condition applies to (stock tests `isSubtype` per object). */
-  private matchesOf(condition: CompositeType): ReadonlySet<string> {
-    let matches = this.typeConditionMatches.get(condition.name);
+  matchesOf(condition: CompositeType): ReadonlySet<string> {
+    let matches = this.matches.get(condition.name);
     if (!matches) {
       matches = new Set(this.schema.types().filter((type) => isSubtype(condition, type)).map((type) => type.name));
-      this.typeConditionMatches.set(condition.name, matches);
+      this.matches.set(condition.name, matches);
     }
     return matches;
   }
+}
 
-  /** `@skip` and `@include` of one selection as one test of the variables; undefined when it has neither. */
-  private skipTest(element: OperationElement): ((state: ShapeState) => boolean) | undefined {
-    const skip = element.appliedDirectivesOf(this.schema.skipDirective())[0];
-    const include = element.appliedDirectivesOf(this.schema.includeDirective())[0];
-    if (!skip && !include) return undefined;
-    const skipIf = skip ? conditionOf(skip) : undefined;
-    const includeIf = include ? conditionOf(include) : undefined;
-    return (state) => (skipIf !== undefined && skipIf(state.variables)) || (includeIf !== undefined && !includeIf(state.variables));
+/** `@skip` and `@include` of one selection as one test of the variables; undefined when it has neither. */
+function skipTestOf(schema: Schema, element: OperationElement): ((variables: Record<string, unknown>) => boolean) | undefined {
+  const skip = element.appliedDirectivesOf(schema.skipDirective())[0];
+  const include = element.appliedDirectivesOf(schema.includeDirective())[0];
+  if (!skip && !include) return undefined;
+  const skipIf = skip ? conditionOf(skip) : undefined;
+  const includeIf = include ? conditionOf(include) : undefined;
+  return (variables) => (skipIf !== undefined && skipIf(variables)) || (includeIf !== undefined && !includeIf(variables));
+}
+
+/**
+ * Whether no object of the answer can get one response name from two selections, in `selectionSet`
+ * or below it (`a { x } ... on T { a { y } }` can: the shaper then merges the second into the first).
+ * Decided with the fragments' type conditions as the shaper tests them, for every typename they may be
+ * tested with (each type a condition names, one no condition names, and none at all), and
+ * conservatively: as if every `@skip` and `@include` let its selection through.
+ */
+function writesEachNameOnce(selectionSet: SelectionSet, parentTypeName: string, conditions: TypeConditions): boolean {
+  const typenames = new Set<string>(['', '\u0000']);
+  collectConditionTypes(selectionSet, conditions, typenames);
+  for (const typename of typenames) {
+    if (!uniqueResponseNames(selectionSet, parentTypeName, typename, conditions, new Set())) return false;
   }
+  return fieldsBelowWriteEachNameOnce(selectionSet, conditions);
+}
+
+/** {@link writesEachNameOnce} for the selection set of every field in `selectionSet`, through its fragments. */
+function fieldsBelowWriteEachNameOnce(selectionSet: SelectionSet, conditions: TypeConditions): boolean {
+  for (const selection of selectionSet.selections()) {
+    if (selection.kind === 'FieldSelection') {
+      const inner = selection.selectionSet;
+      // An introspection field is answered whole by graphql-js, not shaped.
+      if (!inner || selection.element.definition.isSchemaIntrospectionField()) continue;
+      if (!writesEachNameOnce(inner, baseType(selection.element.definition.type!).name, conditions)) return false;
+    } else if (!fieldsBelowWriteEachNameOnce(selection.selectionSet, conditions)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function collectConditionTypes(selectionSet: SelectionSet, conditions: TypeConditions, into: Set<string>): void {
+  for (const selection of selectionSet.selections()) {
+    if (selection.kind === 'FieldSelection') continue;
+    const condition = selection.element.typeCondition;
+    if (condition) for (const name of conditions.matchesOf(condition)) into.add(name);
+    collectConditionTypes(selection.selectionSet, conditions, into);
+  }
+}
+
+/** Adds the response names written into an object of `typename` ('' when it has none) to `seen`; false on a repeat. */
+function uniqueResponseNames(selectionSet: SelectionSet, parentTypeName: string, typename: string, conditions: TypeConditions, seen: Set<string>): boolean {
+  for (const selection of selectionSet.selections()) {
+    if (selection.kind === 'FieldSelection') {
+      const name = selection.element.responseName();
+      if (seen.has(name)) return false;
+      seen.add(name);
+      continue;
+    }
+    const condition = selection.element.typeCondition;
+    // The shaper's test: the object's typename, or without one the type the enclosing selections are on.
+    if (condition && !conditions.matchesOf(condition).has(typename || parentTypeName)) continue;
+    if (!uniqueResponseNames(selection.selectionSet, condition?.name ?? parentTypeName, typename, conditions, seen)) return false;
+  }
+  return true;
 }
 
 /** A null for a nullable position: nothing to report. */

@@ -28,7 +28,7 @@ interface Target {
  *
  * It is a {@link Fetcher}, so the resilience, signing and deduplication fetchers compose over it
  * unchanged; a timeout or cancellation comes as `init.signal`, and ends the request with the signal's
- * reason (a `TimeoutError` from `AbortSignal.timeout`), as the Fetch API would.
+ * reason (a `TimeoutError` from the resilient fetcher's per-attempt timer), as the Fetch API would.
  */
 export function createPoolFetcher(options: PoolFetcherOptions = {}): Fetcher & { close(): Promise<void> } {
   const connections = options.connections ?? 256;

@@ -67,11 +67,15 @@ export function createResilientFetcher(
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const attemptDeadline = attemptSignal(options.timeoutMs, callerSignal);
       let failure: { outcome: FetchOutcome; error: Error; retryAfter?: string | null; counts: boolean };
       let response: FetcherResponse | undefined;
       try {
-        response = await base(url, { ...init, signal: callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout });
+        try {
+          response = await base(url, { ...init, signal: attemptDeadline.signal });
+        } finally {
+          attemptDeadline.done();
+        }
         // It answered: a 429 too says the subgraph is up, only busy.
         if (response.status < 500) circuit.succeed();
         if (response.status < 500 && response.status !== 429) {
@@ -110,6 +114,34 @@ export function createResilientFetcher(
       budget -= 1;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
+  };
+}
+
+/**
+ * One attempt's signal: aborted with a `TimeoutError` (as `AbortSignal.timeout` would) after `ms`, or
+ * with the caller's reason when the caller's signal aborts; `done()` clears the timer and the listener
+ * once the attempt has settled. Why not `AbortSignal.timeout` (and `AbortSignal.any`): Node registers
+ * each such signal for finalization and keeps its timer until it fires, about 6 µs per call and weak
+ * references for the garbage collector to clear; a router makes several calls per request.
+ */
+function attemptSignal(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  // Like AbortSignal.timeout's, the timer alone does not keep the process alive.
+  timer.unref();
+  let onCallerAbort: (() => void) | undefined;
+  if (caller?.aborted) {
+    controller.abort(caller.reason);
+  } else if (caller) {
+    onCallerAbort = () => controller.abort(caller.reason);
+    caller.addEventListener('abort', onCallerAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      if (onCallerAbort) caller!.removeEventListener('abort', onCallerAbort);
+    },
   };
 }
 

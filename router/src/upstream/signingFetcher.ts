@@ -7,14 +7,21 @@ import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
  * data source set, and the body (see `signRequest` in @fedstack/server).
  */
 export function createSigningFetcher(secret: string, base: Fetcher): Fetcher {
+  // The path signed, per URL: a fetcher serves one subgraph, so this holds one or two entries.
+  const paths = new Map<string, string>();
   return (url: string, init?: FetcherRequestInit) => {
     const headers: Record<string, string> = { ...init?.headers };
     const timestamp = Math.floor(Date.now() / 1000);
-    const { pathname, search } = new URL(url);
+    let path = paths.get(url);
+    if (path === undefined) {
+      const { pathname, search } = new URL(url);
+      path = `${pathname}${search}`;
+      if (paths.size < 16) paths.set(url, path);
+    }
     headers[signatureHeaders.timestamp] = String(timestamp);
     headers[signatureHeaders.signature] = signRequest(secret, {
       method: init?.method ?? 'GET',
-      path: `${pathname}${search}`,
+      path,
       timestamp,
       userId: headers[signatureHeaders.userId] ?? '',
       roles: headers[signatureHeaders.roles] ?? '',

@@ -73,10 +73,15 @@ export async function startDifferentialStack(fixture: SupergraphFixture, env: Re
   };
 }
 
-/** What a client sees of one answer: the HTTP status and the parsed body. */
+/** What a client sees of one answer: the HTTP status, the parsed body, and its bytes as text. */
 export interface Answer {
   status: number;
   body: unknown;
+  /**
+   * The body as sent. Compared too, so that the order of keys counts: the router's executor writes its
+   * answers' JSON itself (compileResponseWriter), and a key out of place must fail here.
+   */
+  text: string;
 }
 
 /** Sends one operation to a router, as a client would. */
@@ -89,5 +94,5 @@ export async function ask(router: GraphQLService<RouterContext>, query: string, 
   } catch {
     body = text;
   }
-  return { status: response.status, body };
+  return { status: response.status, body, text };
 }

@@ -66,6 +66,10 @@ export async function startSubgraph(fixture: SubgraphFixture, options: SubgraphS
       void answer(apollo, request.headers, text).then(
         (answered) => {
           if (options.memoize) memo.set(text, answered);
+          if (fault === 'wrong-leaf-types') {
+            const { data, ...rest } = JSON.parse(answered.body) as { data?: unknown };
+            answered = { ...answered, body: JSON.stringify({ ...rest, data: wrongLeafTypes(data) }) };
+          }
           response.writeHead(answered.status, answered.headers).end(answered.body);
         },
         (error: unknown) => response.writeHead(500).end(String(error)),
@@ -91,4 +95,13 @@ async function answer(apollo: ApolloServer, incoming: NodeJS.Dict<string | strin
   });
   if (result.body.kind !== 'complete') throw new Error('in-memory subgraphs answer in one part');
   return { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
+}
+
+/** A subgraph's `data` with values of the wrong type: numbers become strings, booleans numbers; strings stay. */
+function wrongLeafTypes(value: unknown): unknown {
+  if (typeof value === 'number') return `${value} as text`;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (Array.isArray(value)) return value.map(wrongLeafTypes);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, wrongLeafTypes(inner)]));
+  return value;
 }

@@ -1,7 +1,12 @@
 import type { SubgraphResolvers } from '@fedstack/subgraph';
 
 /** What a subgraph does with one request instead of answering it (a fault a case injects). */
-export type Fault = 'error-500' | 'hang' | 'garbage';
+/**
+ * What a subgraph does wrong for a case: answers 500, never answers, answers malformed JSON, or answers
+ * its real `data` with every number turned into a string and every boolean into a number (values of
+ * the wrong type, which the router must report as stock does).
+ */
+export type Fault = 'error-500' | 'hang' | 'garbage' | 'wrong-leaf-types';
 
 /** One in-memory subgraph: its SDL and resolvers over constant data. */
 export interface SubgraphFixture {

@@ -85,6 +85,14 @@ export function catalogFixture(): SupergraphFixture {
       { name: 'a non-null field of an @interfaceObject that comes back null', errors: true, query: '{ mediaById(id: "m9") { id stars } }' },
       { name: 'fragments on the entity interface, spread and inline', query: 'fragment M on Media { id ... on Movie { title } } { a: media { ...M ... on Song { s: title } } b: mediaById(id: "m1") { ...M } }' },
       { name: 'an id nobody has', query: '{ mediaById(id: "x") { id title stars } }' },
+      {
+        name: 'values of the wrong type from two subgraphs: nullable fields become null, with a note each',
+        query: '{ nullableMedia { id title reviewsCount } media { ... on Song { artist { name fans label } } } }',
+        faults: [
+          { subgraph: 'ratings', fault: 'wrong-leaf-types' },
+          { subgraph: 'labels', fault: 'wrong-leaf-types' },
+        ],
+      },
     ],
   };
 }

@@ -135,5 +135,13 @@ const shopOperations: OperationCase[] = [
   { name: 'a subgraph failing one entity fetch (partial data, error paths)', errors: true, query: '{ topProducts(first: 3) { upc name ... on Book { inStock } ... on Furniture { inStock } } }', faults: [{ subgraph: 'inventory', fault: 'error-500' }] },
   { name: 'a subgraph timing out on one fetch', errors: true, query: '{ topProducts(first: 3) { upc ... on Book { reviews { id } } } }', faults: [{ subgraph: 'reviews', fault: 'hang' }] },
   { name: 'a subgraph answering malformed JSON', errors: true, query: '{ me { name reviews { id } } }', faults: [{ subgraph: 'reviews', fault: 'garbage' }] },
+  {
+    name: 'values of the wrong type in non-null fields: a note each, and the null bubbling up to data',
+    query: '{ topProducts(first: 4) { upc name price ... on Book { inStock shippingEstimate reviews { id rating } } } }',
+    faults: [
+      { subgraph: 'inventory', fault: 'wrong-leaf-types' },
+      { subgraph: 'reviews', fault: 'wrong-leaf-types' },
+    ],
+  },
   { name: 'the root subgraph down: no data at all', errors: true, query: '{ topProducts { upc } }', faults: [{ subgraph: 'products', fault: 'error-500' }] },
 ];
