@@ -15,7 +15,7 @@ describe('a data folder indexed by another FerretDB build', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fedstack-older-indexes-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   const ids = demoUsers(40).map((user) => user._id);
-  const pageOfOneUser = { find: 'orders', filter: { userId: { $in: [ids[3]] } }, sort: { userId: 1, createdAt: -1, _id: -1 }, limit: 11 };
+  const pageOfOneUser = { find: 'orders', filter: { userId: { $in: [ids[3]] } }, sort: { userId: 1, createdAt: -1, _id: -1 } as const, limit: 11 };
 
   async function planAndDocuments(url: string): Promise<{ plan: string[]; documents: Document[]; indexes: Document[] }> {
     const client = await MongoClient.connect(url);
