@@ -97,7 +97,7 @@ export interface RouterConfig {
    * `ROUTER_EXECUTOR`: `ours` runs query plans with the router's executor (router/src/execution: plans
    * and compiled response shapers kept per operation, one response tree written in place), `apollo` with
    * stock Apollo Gateway's, for comparison and as a fallback. Both plan with Apollo Gateway's query
-   * planner and call the subgraphs through the same data sources. Defaults to `apollo`.
+   * planner and call the subgraphs through the same data sources. Defaults to `ours`.
    */
   executor: ExecutorKind;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
@@ -222,7 +222,7 @@ export function loadConfig(env: Env): RouterConfig {
       redisTimeoutMs,
       redisKeyPrefix,
     },
-    executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'apollo'),
+    executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'ours'),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
