@@ -2,33 +2,10 @@ import { demoUsers } from '@fedstack/devkit';
 import { asUser } from '../support/auth';
 import { postGraphQL } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
-import { waitFor } from '../support/waitFor';
+import { readCounter, whileHeld } from '../support/whileHeld';
 
 const users = demoUsers(12);
 const ordersOf = `query($id: ID!) { user(id: $id) { orders(first: 2) { totalCount } } }`;
-
-/** The sum of a counter's series in the router's `/metrics` whose labels contain `labels`. */
-async function counter(stack: Stack, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(stack.routerUrl.replace('/graphql', '/metrics'))).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)$`, 'gm'))].filter((match) => match[1]!.includes(labels)).reduce((sum, match) => sum + Number(match[2]), 0);
-}
-
-/**
- * Sends `send()` while the orders subgraph is held, and releases it only once `arrived()` holds (a
- * bounded poll): the requests are in flight together by construction, whatever the machine's load.
- */
-async function whileOrdersHeld<T>(stack: Stack, send: () => Promise<T>, what: string, arrived: () => Promise<boolean> | boolean): Promise<T> {
-  const release = stack.proxies.orders!.hold();
-  const sent = send();
-  // Seen, so that a rejection while the poll runs is not unhandled; it is rethrown below.
-  sent.catch(() => {});
-  try {
-    await waitFor(what, async () => ((await arrived()) ? true : undefined));
-  } finally {
-    release();
-  }
-  return sent;
-}
 
 describe.each([
   { subgraph: 'true', inbound: 'false', shared: true },
@@ -48,10 +25,10 @@ describe.each([
     const before = stack.proxies.orders!.seen.length;
     // Where the nine that wait are counted: the router's own, or the orders subgraph's requests.
     const sharedCount = () =>
-      inbound === 'true' ? counter(stack, 'graphql_deduplicated_requests_total') : counter(stack, 'subgraph_deduplicated_requests_total', 'subgraph="orders"');
+      inbound === 'true' ? readCounter(stack.routerUrl, 'graphql_deduplicated_requests_total') : readCounter(stack.routerUrl, 'subgraph_deduplicated_requests_total', 'subgraph="orders"');
     const sharedBefore = await sharedCount();
-    const answers = await whileOrdersHeld(
-      stack,
+    const answers = await whileHeld(
+      [stack.proxies.orders!],
       () => Promise.all(Array.from({ length: 10 }, () => postGraphQL(stack.routerUrl, ordersOf, { id: alice }, headers))),
       shared ? 'nine of the ten requests waiting for the first one' : 'all ten requests at the orders subgraph',
       async () => (shared ? (await sharedCount()) - sharedBefore >= 9 : stack.proxies.orders!.seen.length - before >= 10),
@@ -68,8 +45,8 @@ describe.each([
     const before = stack.proxies.orders!.seen.length;
     const viewers = await Promise.all(users.slice(0, 6).map(async (user) => ({ id: user._id.toHexString(), headers: await asUser(user._id.toHexString()) })));
     // All six in flight at once, each at the orders subgraph: none waited for another's answer.
-    const answers = await whileOrdersHeld(
-      stack,
+    const answers = await whileHeld(
+      [stack.proxies.orders!],
       () =>
         Promise.all(
           viewers.map(async ({ id, headers }) => ({
@@ -92,8 +69,8 @@ describe.each([
     const mutation = `mutation($userId: ID!) { placeOrder(input: { userId: $userId, items: [{ sku: "M", name: "M", quantity: 1, unitPrice: 1 }] }) { id } }`;
     const before = stack.proxies.orders!.seen.length;
     // All five in flight at once, each at the orders subgraph.
-    const answers = await whileOrdersHeld(
-      stack,
+    const answers = await whileHeld(
+      [stack.proxies.orders!],
       () => Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, mutation, { userId: alice }, headers))),
       'all five mutations at the orders subgraph',
       () => stack.proxies.orders!.seen.length - before >= 5,

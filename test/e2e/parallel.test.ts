@@ -2,7 +2,7 @@ import { demoUsers, inFlightTogether, type ProxiedRequest } from '@fedstack/devk
 import { asAdmin } from '../support/auth';
 import { postGraphQL, useDefaultHeaders } from '../support/graphql';
 import { startStack, type Stack } from '../support/stack';
-import { waitFor } from '../support/waitFor';
+import { whileHeld } from '../support/whileHeld';
 
 // These tests are about data, not access (test/e2e/security.test.ts is): they ask as an admin.
 beforeAll(async () => useDefaultHeaders(await asAdmin()));
@@ -40,17 +40,12 @@ describe('with 100 ms between the router and each subgraph', () => {
     // Both subgraphs hold what reaches them until both requests have arrived: a plan that waited for
     // one answer before sending the other request could never get there, whatever the machine's load.
     const [usersBefore, ordersBefore] = [stack.proxies.users!.requests.length, stack.proxies.orders!.requests.length];
-    const releases = [stack.proxies.users!.hold(), stack.proxies.orders!.hold()];
-    const fetched = subgraphRequests(stack, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`);
-    fetched.catch(() => {});
-    try {
-      await waitFor('a users and an orders request in flight together', () =>
-        stack.proxies.users!.requests.length > usersBefore && stack.proxies.orders!.requests.length > ordersBefore ? true : undefined,
-      );
-    } finally {
-      for (const release of releases) release();
-    }
-    const { users, orders } = await fetched;
+    const { users, orders } = await whileHeld(
+      [stack.proxies.users!, stack.proxies.orders!],
+      () => subgraphRequests(stack, `{ user(id: "${userId}") { name orders(first: 5) { nodes { id total } } } }`),
+      'a users and an orders request in flight together',
+      () => stack.proxies.users!.requests.length > usersBefore && stack.proxies.orders!.requests.length > ordersBefore,
+    );
     expect(users).toHaveLength(1);
     expect(orders).toHaveLength(1);
     // Each request reached its proxy before the other one's answer came back.

@@ -6,6 +6,7 @@ import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { startStack, type Stack } from '../support/stack';
 import { settleWithin, waitFor } from '../support/waitFor';
 import { routerExecutorEnv } from '../support/routerExecutor';
+import { readCounter, whileHeld } from '../support/whileHeld';
 
 const seed = { users: 20, orders: 100 };
 const [alice, bob] = demoUsers(2).map((user) => user._id.toHexString()) as [string, string];
@@ -133,19 +134,15 @@ describe('the response cache with identical queries in flight, and with partial 
   afterAll(() => stack.stop());
 
   it('gives requests that waited for an identical one the same cache policy', async () => {
-    const metricsUrl = stack.routerUrl.replace('/graphql', '/metrics');
-    const waited = async () => Number(/^graphql_deduplicated_requests_total\{[^}]*\} (\d+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
+    const waited = () => readCounter(stack.routerUrl, 'graphql_deduplicated_requests_total');
     const waitedBefore = await waited();
     // The users subgraph holds the first request until the four others wait for its answer.
-    const release = stack.proxies.users!.hold();
-    const sent = Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, publicUsers, { n: 10 }, anonymousHeaders)));
-    sent.catch(() => {});
-    try {
-      await waitFor('four requests waiting for an identical one in flight', async () => ((await waited()) - waitedBefore >= 4 ? true : undefined));
-    } finally {
-      release();
-    }
-    const answers = await sent;
+    const answers = await whileHeld(
+      [stack.proxies.users!],
+      () => Promise.all(Array.from({ length: 5 }, () => postGraphQL(stack.routerUrl, publicUsers, { n: 10 }, anonymousHeaders))),
+      'four requests waiting for an identical one in flight',
+      async () => (await waited()) - waitedBefore >= 4,
+    );
     expect(answers.map((answer) => answer.headers.get('cache-control'))).toEqual(Array(5).fill('max-age=30, public'));
     expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
   });
