@@ -12,7 +12,7 @@ import { isMutationBody } from './createResilientFetcher';
  * Nothing is kept once the answer has arrived: this is not a cache. `DEDUPE_SUBGRAPH_REQUESTS=false`
  * turns it off. `onShared` is told of each request that waited for another instead of being sent.
  */
-export function createDedupingFetcher(base: Fetcher, onShared: () => void = () => {}): Fetcher {
+export function createDedupingFetcher(base: Fetcher, onShared: () => void): Fetcher {
   // The first answer itself is never read: every waiting request, the first included, reads its own clone.
   const inflight = new Map<string, Promise<FetcherResponse>>();
   return async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {

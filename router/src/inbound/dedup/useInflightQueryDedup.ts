@@ -27,7 +27,7 @@ interface SharedAnswer {
  * cache policy, so it tells its client the same `Cache-Control` as the first one. `DEDUPE_INBOUND_QUERIES=false`
  * turns it off. `onShared` is told of each request that waits for an identical one's answer (the metric).
  */
-export function useInflightQueryDedup(onShared: () => void = () => {}): ApolloServerPlugin<RouterContext> {
+export function useInflightQueryDedup(onShared: () => void): ApolloServerPlugin<RouterContext> {
   const inflight = new Map<string, Promise<SharedAnswer | null>>();
   return {
     async requestDidStart() {
