@@ -21,6 +21,12 @@ describe('the router config', () => {
     expect(config.subgraphUrls).toEqual({ users: 'http://users:4001/graphql', inventory_items: 'https://inv.example/graphql' });
   });
 
+  it('runs query plans with its own executor unless ROUTER_EXECUTOR=apollo asks for stock Apollo Gateway\'s', () => {
+    expect(loadConfig({}).executor).toBe('ours');
+    expect(loadConfig({ ROUTER_EXECUTOR: 'apollo' }).executor).toBe('apollo');
+    expect(() => loadConfig({ ROUTER_EXECUTOR: 'jit' })).toThrow(/ROUTER_EXECUTOR must be one of ours, apollo/);
+  });
+
   it('serves any supergraph file by path', () => {
     expect(loadConfig({ SUPERGRAPH_PATH: '/srv/their-supergraph.graphql' }).supergraphPath).toBe('/srv/their-supergraph.graphql');
   });
