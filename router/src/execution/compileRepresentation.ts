@@ -11,17 +11,22 @@ export type RepresentationBuilder = (entity: ResultMap | null) => ResultMap | nu
  * executeQueryPlan.ts, with the selection walked once here instead of once per entity per request.
  * As there, an entity that lacks a required field (it failed upstream) gets no representation, and a
  * type condition is tested against the entity's `__typename` in the supergraph.
+ *
+ * A field with an alias is read from the alias and written under the field's own name: the query
+ * planner never aliases a `requires` field, but rewriteRequiresArguments does, to send a subgraph the
+ * value of `price(currency: "EUR")` that the tree holds under `price__requires_0` as its `price`.
  */
 export function compileRepresentation(selections: readonly QueryPlanSelectionNode[], types: TypeMatcher): RepresentationBuilder {
   const steps = selections.map((selection): ((source: ResultMap, result: ResultMap) => boolean) => {
     if (selection.kind === 'Field') {
       const name = getResponseName(selection);
+      const sentAs = selection.name;
       const inner = selection.selections ? compileRepresentation(selection.selections, types) : undefined;
       return (source, result) => {
         if (!hasOwn(source, name) || source[name] === undefined) return false;
         const value = source[name] as unknown;
-        if (Array.isArray(value)) result[name] = inner ? value.map((element: ResultMap | null) => inner(element)) : value;
-        else result[name] = inner ? inner(value as ResultMap | null) : value;
+        if (Array.isArray(value)) result[sentAs] = inner ? value.map((element: ResultMap | null) => inner(element)) : value;
+        else result[sentAs] = inner ? inner(value as ResultMap | null) : value;
         return true;
       };
     }
