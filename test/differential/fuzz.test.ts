@@ -30,7 +30,7 @@ describe.each(fixtures.map((fixture) => [fixture.name, fixture] as const))('rand
     const random = createRandom([...name].reduce((seed, character) => seed * 31 + character.charCodeAt(0), 7));
     let withData = 0;
     for (let i = 0; i < operationsPerSupergraph; i++) {
-      const { query, variables } = generateOperation(apiSchema, random, samples[name]);
+      const { query, variables } = generateOperation(apiSchema, random, samples[name], { omitFields: fixture.fieldsStockGetsWrong });
       const headers = { 'x-request-id': `fuzz-${name}-${i}` };
       const ours = await ask(stack.ours, query, variables, headers);
       const apollo = await ask(stack.apollo, query, variables, headers);

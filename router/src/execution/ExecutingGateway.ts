@@ -27,6 +27,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import { compileResponseShaper, type ResponseShaper } from './compileResponseShaper';
 import { executePlan } from './executePlan';
 import { hasOwn, type ResultMap } from './resultTree';
+import { readRequiresWithArguments, rewriteRequiresArguments, type RequiresWithArguments } from './rewriteRequiresArguments';
 import { TypeMatcher } from './TypeMatcher';
 
 /** How the {@link ExecutingGateway} runs. */
@@ -57,6 +58,8 @@ interface SchemaState {
   api: Schema;
   planner: QueryPlanner;
   types: TypeMatcher;
+  /** The @requires whose fields take arguments, whose plans {@link rewriteRequiresArguments} corrects; undefined when none. */
+  requiresWithArguments: RequiresWithArguments | undefined;
   operations: Map<string, CompiledOperation>;
 }
 
@@ -91,6 +94,7 @@ export class ExecutingGateway implements GatewayInterface {
         api: supergraph.apiSchema(),
         planner: new QueryPlanner(supergraph),
         types: new TypeMatcher(supergraph.schema.toGraphQLJSSchema()),
+        requiresWithArguments: readRequiresWithArguments(supergraph),
         operations: new Map(),
       };
     });
@@ -169,11 +173,15 @@ export class ExecutingGateway implements GatewayInterface {
 
 /** Plans one operation and compiles what runs it, as stock builds them per request. */
 function compileOperation(state: SchemaState, document: DocumentNode, operationNode: OperationDefinitionNode, operationName: string | undefined): CompiledOperation {
-  const plan = state.planner.buildQueryPlan(operationFromDocument(state.api, document, { operationName }), {
+  const planned = state.planner.buildQueryPlan(operationFromDocument(state.api, document, { operationName }), {
     recursiveSelectionsLimitDisabled: readLibrarySetting('APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK'),
     nonLocalSelectionsLimitDisabled: readLibrarySetting('APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK'),
   });
   const fragments = document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+  // Where stock is wrong by the spec (docs/federation.md): each @requires gets the arguments it names.
+  const plan = state.requiresWithArguments
+    ? rewriteRequiresArguments(planned, { operation: operationNode, fragments: new Map(fragments.map((fragment) => [fragment.name.value, fragment])) }, state.requiresWithArguments, state.types)
+    : planned;
   const operation = operationFromDocument(state.api, { kind: Kind.DOCUMENT, definitions: [operationNode, ...fragments] }, { validate: false });
   const apiSchema = state.apiSchema;
   const shape = compileResponseShaper(operation, (selection: FieldSelection) => {

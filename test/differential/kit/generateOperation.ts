@@ -28,10 +28,17 @@ export type ArgumentSamples = Record<string, readonly unknown[]>;
  * nested selections to `maxDepth`, aliases, repeated fields, `__typename`, inline fragments and named
  * fragments on abstract and concrete types, `@skip`/`@include` with literals and variables. Candidates
  * that graphql-js finds invalid (a rare field conflict) are dropped and another is drawn.
+ * `omitFields` (`Type.field`) are never selected; `maxDepth` bounds the nesting (4 unless given).
  */
-export function generateOperation(schema: GraphQLSchema, random: () => number, samples: ArgumentSamples = {}, maxDepth = 4): { query: string; variables: Record<string, unknown> } {
+export function generateOperation(
+  schema: GraphQLSchema,
+  random: () => number,
+  samples: ArgumentSamples = {},
+  { maxDepth = 4, omitFields = [] }: { maxDepth?: number; omitFields?: readonly string[] } = {},
+): { query: string; variables: Record<string, unknown> } {
+  const omitted = new Set(omitFields);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const generator = new OperationGenerator(schema, random, samples, maxDepth);
+    const generator = new OperationGenerator(schema, random, samples, maxDepth, omitted);
     const candidate = generator.operation();
     if (validate(schema, parse(candidate.query)).length === 0) return candidate;
   }
@@ -49,6 +56,7 @@ class OperationGenerator {
     private readonly random: () => number,
     private readonly samples: ArgumentSamples,
     private readonly maxDepth: number,
+    private readonly omitted: ReadonlySet<string>,
   ) {}
 
   operation(): { query: string; variables: Record<string, unknown> } {
@@ -85,7 +93,7 @@ class OperationGenerator {
       if (isObjectType(type) || !('getFields' in type)) return `{ ${parts.join(' ')} }`;
     }
     if (!('getFields' in type)) return `{ ${parts.join(' ')} }`;
-    const fields = Object.values(type.getFields()).filter((field) => !field.name.startsWith('__'));
+    const fields = Object.values(type.getFields()).filter((field) => !field.name.startsWith('__') && !this.omitted.has(`${type.name}.${field.name}`));
     for (let i = 0; i < count; i++) {
       const field = this.pick(fields);
       const named = getNamedType(field.type);

@@ -46,4 +46,10 @@ export interface SupergraphFixture {
   title: string;
   subgraphs: SubgraphFixture[];
   operations: OperationCase[];
+  /**
+   * Fields (`Type.field`) that stock Apollo Gateway can answer wrongly by the spec, depending on what
+   * else the operation selects (shown by the cases with a {@link OperationCase.specAnswer}): the fuzz
+   * pass, whose oracle is stock, generates no operation that selects them.
+   */
+  fieldsStockGetsWrong?: readonly string[];
 }
