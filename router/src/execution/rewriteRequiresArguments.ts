@@ -172,6 +172,7 @@ interface Group {
   reads: Map<string, string>;
 }
 
+/** One rewrite of one plan: the edits decided fetch by fetch, then applied to a copy of the plan. */
 class PlanRewrite {
   private readonly edits = new Map<FetchNode, FetchEdits>();
   /** Aliases given, by path, field and argument set. */
