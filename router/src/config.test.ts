@@ -27,6 +27,15 @@ describe('the router config', () => {
     expect(() => loadConfig({ ROUTER_EXECUTOR: 'jit' })).toThrow(/ROUTER_EXECUTOR must be one of ours, apollo/);
   });
 
+  it('holds query plans back by how busy the CPU is, unless ROUTER_PLAN_ADMISSION says a number or off', () => {
+    expect(loadConfig({}).planAdmission).toEqual({ kind: 'adaptive' });
+    expect(loadConfig({ ROUTER_PLAN_ADMISSION: '8' }).planAdmission).toEqual({ kind: 'fixed', plans: 8 });
+    expect(loadConfig({ ROUTER_PLAN_ADMISSION: 'off' }).planAdmission).toEqual({ kind: 'off' });
+    for (const wrong of ['0', '-1', '2.5', 'auto', '100001']) {
+      expect(() => loadConfig({ ROUTER_PLAN_ADMISSION: wrong })).toThrow(`ROUTER_PLAN_ADMISSION must be adaptive, off, or a number of plans from 1 to 100000, but is "${wrong}".`);
+    }
+  });
+
   it('serves any supergraph file by path', () => {
     expect(loadConfig({ SUPERGRAPH_PATH: '/srv/their-supergraph.graphql' }).supergraphPath).toBe('/srv/their-supergraph.graphql');
   });

@@ -12,6 +12,16 @@ import type { RestartPolicy } from './cluster/planRestart';
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';
 
+/** `ROUTER_PLAN_ADMISSION`, read: adaptive, a fixed number of plans at once, or off. */
+export type PlanAdmissionSetting = { kind: 'adaptive' } | { kind: 'fixed'; plans: number } | { kind: 'off' };
+
+function readPlanAdmission(env: Env): PlanAdmissionSetting {
+  const raw = readString(env, 'ROUTER_PLAN_ADMISSION') ?? 'adaptive';
+  if (raw === 'adaptive' || raw === 'off') return { kind: raw };
+  if (/^[0-9]+$/.test(raw) && +raw >= 1 && +raw <= 100_000) return { kind: 'fixed', plans: +raw };
+  throw new ConfigError(`ROUTER_PLAN_ADMISSION must be adaptive, off, or a number of plans from 1 to 100000, but is "${raw}".`);
+}
+
 /** Who runs a query plan: the router's own executor, or stock Apollo Gateway's. */
 export type ExecutorKind = 'ours' | 'apollo';
 
@@ -100,6 +110,13 @@ export interface RouterConfig {
    * planner and call the subgraphs through the same data sources. Defaults to `ours`.
    */
   executor: ExecutorKind;
+  /**
+   * `ROUTER_PLAN_ADMISSION`: how many query plans run at once in a worker. `adaptive`: as many as its
+   * CPU keeps up with (fewer while its event loop is saturated; see execution/PlanAdmission.ts); a
+   * number from 1 to 100000: at most that many; `off`: every plan starts at once. Our executor only.
+   * Defaults to `adaptive`.
+   */
+  planAdmission: PlanAdmissionSetting;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
   /** `ROUTER_WORKER_MAX_RESTARTS` within `ROUTER_WORKER_RESTART_WINDOW_S`: when the primary gives up on a crash-looping worker. */
@@ -223,6 +240,7 @@ export function loadConfig(env: Env): RouterConfig {
       redisKeyPrefix,
     },
     executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'ours'),
+    planAdmission: readPlanAdmission(env),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

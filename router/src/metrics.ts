@@ -1,5 +1,6 @@
 import { createMetrics, durationBuckets, type Metrics } from '@fedstack/server';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { PlanAdmission } from './execution/PlanAdmission';
 
 /** The router's metrics: every service's, plus its subgraph calls, response cache and trusted documents. */
 export interface RouterMetrics extends Metrics {
@@ -53,4 +54,12 @@ export function createRouterMetrics(): RouterMetrics {
       registers,
     }),
   };
+}
+
+/** Reports what {@link PlanAdmission} does: plans running and waiting, and the limit it has set. */
+export function observePlanAdmission(metrics: Metrics, admission: PlanAdmission): void {
+  const registers = [metrics.registry];
+  new Gauge({ name: 'router_plans_running', help: 'Query plans running in this process.', registers, collect() { this.set(admission.active); } });
+  new Gauge({ name: 'router_plans_waiting', help: 'Query plans waiting to start, held back while the CPU is saturated.', registers, collect() { this.set(admission.queued); } });
+  new Gauge({ name: 'router_plan_admission_limit', help: 'How many query plans may run at once now, set by how busy the CPU is.', registers, collect() { this.set(admission.limit); } });
 }

@@ -5,11 +5,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './inbound/auth/createTokenVerifier';
 import { createResponseCache } from './inbound/cache/createResponseCache';
 import { collectClusterMetrics } from './cluster/clusterMetrics';
-import { createRouterMetrics } from './metrics';
+import { createRouterMetrics, observePlanAdmission } from './metrics';
 import type { RouterConfig } from './config';
 import { corsAllowedHeaders } from './inbound/corsAllowedHeaders';
 import type { RouterContext } from './context';
-import { createSharedStringify, ExecutingGateway } from './execution';
+import { createSharedStringify, ExecutingGateway, PlanAdmission } from './execution';
 import { createGateway, type SubgraphEndpoints } from './execution/createGateway';
 import { createTrustedDocuments } from './inbound/persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
@@ -38,10 +38,13 @@ export function createRouterService(config: RouterConfig, options: RouterService
   // Loaded before anything listens: a router in `require` mode without its manifest must not start.
   const trustedDocuments = createTrustedDocuments(config.trustedDocuments, { logger, metrics, verifyToken });
   const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
+  const admission = createPlanAdmission(config);
+  if (admission) observePlanAdmission(metrics, admission);
+  const stopAdmission = config.planAdmission.kind === 'adaptive' ? admission?.start() : undefined;
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     // Apollo Gateway loads and plans either way; ROUTER_EXECUTOR says who runs the plans.
-    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan }) : gateway,
+    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan, admission }) : gateway,
     logger,
     introspection: config.introspection,
     // Ids are resolved by trustedDocuments before Apollo Server sees a request; its own automatic
@@ -92,6 +95,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
     onStopped: async () => {
+      stopAdmission?.();
       await Promise.all([responseCache?.close(), trustedDocuments.close(), closeSubgraphClient()]);
     },
   });
@@ -121,4 +125,13 @@ async function checkSubgraphs(endpoints: SubgraphEndpoints): Promise<Readiness> 
 function withTokenLimitCode(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.code !== 'GRAPHQL_PARSE_FAILED' || !/Document contains more tha[nt] \d+ tokens/.test(formatted.message)) return formatted;
   return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.TOO_MANY_TOKENS } };
+}
+
+/** What holds query plans back (`ROUTER_PLAN_ADMISSION`); none for stock's executor or when off. */
+function createPlanAdmission(config: RouterConfig): PlanAdmission | undefined {
+  if (config.executor !== 'ours') return undefined;
+  const setting = config.planAdmission;
+  if (setting.kind === 'adaptive') return new PlanAdmission({ min: 2, max: 1024 });
+  if (setting.kind === 'fixed') return new PlanAdmission({ min: setting.plans, max: setting.plans });
+  return undefined;
 }

@@ -19,8 +19,13 @@ export async function whileHeld<T>(proxies: readonly DelayProxy[], send: () => P
   return sent;
 }
 
-/** The sum of a counter's series in a service's `/metrics` (next to its `/graphql`) whose labels contain `labels`. */
+/**
+ * The sum of a counter's (or gauge's) series in a service's `/metrics` (next to its `/graphql`) whose
+ * labels contain `labels`; a series without labels counts when `labels` is empty.
+ */
 export async function readCounter(graphqlUrl: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)$`, 'gm'))].filter((match) => match[1]!.includes(labels)).reduce((sum, match) => sum + Number(match[2]), 0);
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\d+)$`, 'gm'))]
+    .filter((match) => (match[1] ?? '').includes(labels))
+    .reduce((sum, match) => sum + Number(match[2]), 0);
 }

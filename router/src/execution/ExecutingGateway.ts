@@ -26,6 +26,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { compileResponseShaper, type ResponseShaper } from './compileResponseShaper';
 import { executePlan } from './executePlan';
+import type { PlanAdmission } from './PlanAdmission';
 import { hasOwn, type ResultMap } from './resultTree';
 import { readRequiresWithArguments, rewriteRequiresArguments, type RequiresWithArguments } from './rewriteRequiresArguments';
 import { TypeMatcher } from './TypeMatcher';
@@ -40,6 +41,8 @@ export interface ExecutingGatewayOptions {
   services: ReadonlyMap<string, GraphQLDataSource>;
   /** Answer `Apollo-Query-Plan-Experimental` with the plan, as the gateway's `__exposeQueryPlanExperimental`. */
   exposeQueryPlan: boolean;
+  /** How many plans run at once (see {@link PlanAdmission}); every plan starts at once without it. */
+  admission?: PlanAdmission;
   /** Operations whose plan and compiled shaper are kept per supergraph; the oldest goes first. Defaults to 1000. */
   maxOperations?: number;
 }
@@ -133,7 +136,19 @@ export class ExecutingGateway implements GatewayInterface {
       state.operations.set(key, compiled);
     }
 
-    const response = await this.run(state, compiled, requestContext);
+    const admission = this.options.admission;
+    let response: GatewayExecutionResult;
+    if (admission) {
+      const waiting = admission.admit();
+      if (waiting) await waiting;
+      try {
+        response = await this.run(state, compiled, requestContext);
+      } finally {
+        admission.release();
+      }
+    } else {
+      response = await this.run(state, compiled, requestContext);
+    }
     const http = request.http;
     const showQueryPlan = this.options.exposeQueryPlan && http?.headers.get('Apollo-Query-Plan-Experimental');
     if (showQueryPlan) {
