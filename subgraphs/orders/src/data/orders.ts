@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@fedstack/server';
+import { rawBatchesInEvents } from '@fedstack/subgraph';
 import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 
 /**
@@ -100,13 +101,13 @@ export async function findOrdersOfUsers(
     filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
   }
   const sort = { userId: 1, createdAt: -1, _id: -1 } as const;
-  if (userIds.length === 1) return orders.find(filter).sort(sort).limit(options.perUser).batchSize(options.perUser + 1).toArray();
-  if (query === 'find') return orders.find(filter).sort(sort).batchSize(firstBatchSize).toArray();
+  if (userIds.length === 1) return orders.find(filter, rawBatchesInEvents).sort(sort).limit(options.perUser).batchSize(options.perUser + 1).toArray();
+  if (query === 'find') return orders.find(filter, rawBatchesInEvents).sort(sort).batchSize(firstBatchSize).toArray();
   const groups = await orders
     .aggregate<{ _id: ObjectId; orders: OrderDocument[] }>(
       [{ $match: filter }, { $sort: sort }, { $group: { _id: '$userId', orders: { $firstN: { input: '$$ROOT', n: options.perUser } } } }],
       // One group per user at most: one more than that, so the server closes the cursor at once.
-      { batchSize: userIds.length + 1 },
+      { batchSize: userIds.length + 1, ...rawBatchesInEvents },
     )
     .toArray();
   // $group's output order is unspecified (MongoDB's is not the input's): by user, as `find` returns them.
