@@ -65,7 +65,8 @@ async function main(): Promise<void> {
         // User 3 has about 0.9% of the orders (the demo data is skewed), users 0–99 about a third.
         const commands: Array<[string, () => Promise<{ length: number }>]> = [
           ["orders: one user's first page (`userId $in [one]`, sorted, limit 11)", () => findOrdersOfUsers(orders, [ids[3]!], page)],
-          ["orders: 100 users' orders, one batch", () => findOrdersOfUsers(orders, ids.slice(0, 100), page)],
+          ["orders: 100 users' orders, one batch", () => findOrdersOfUsers(orders, ids.slice(0, 100), page, 'group')],
+          ["orders: 100 users' orders, one batch, every order (`ORDERS_BATCH_QUERY=find`)", () => findOrdersOfUsers(orders, ids.slice(0, 100), page, 'find')],
           ['orders: one order by `_id`', () => findByIds(orders, [orderIds[0]!])],
           ['orders: `_id $in` of 10', () => findByIds(orders, orderIds)],
           ['users: `_id $in` of 100', () => findByIds(users, ids.slice(0, 100))],

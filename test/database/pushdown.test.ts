@@ -345,6 +345,23 @@ describe('FerretDB with the pushdown patches', () => {
       expect(lines.some((line) => /^count: .*SEARCH \S+ USING INDEX \S+_userId_1_createdAt_-1 /.test(line))).toBe(true);
     });
 
+    it("cuts a batch of users' pages in SQL ($group with $firstN), searching the index and scanning no table", async () => {
+      const pipeline = [
+        { $match: { userId: { $in: ids.slice(0, 50) } } },
+        { $sort: { userId: 1, createdAt: -1, _id: -1 } },
+        { $group: { _id: '$userId', orders: { $firstN: { input: '$$ROOT', n: 11 } } } },
+      ];
+      const result = await db[0].command({ explain: { aggregate: 'orders', pipeline, cursor: {} } });
+      const lines = (result.queryPlanner as { Plan: string[] }).Plan;
+      const index = /SEARCH \S+ USING INDEX \S+_userId_1_createdAt_-1 /;
+      // The probe for the type of createdAt; each user's rows ranked 11 or better (the correlated subquery reads
+      // the first 11 of the user's index range); the other types of createdAt and missing ones (three ranges);
+      // userId arrays: all from the index.
+      expect({ lines, probe: lines.some((line) => line.startsWith('probe: ') && index.test(line)) }).toEqual({ lines, probe: true });
+      expect(lines.filter((line) => line.startsWith('query: ') && index.test(line))).toHaveLength(6);
+      expect(lines.filter((line) => / SCAN orders_/.test(line))).toEqual([]);
+    });
+
     it('pushes sort and limit down for a page, and reads only that page', async () => {
       const result = await db[0].command({
         explain: { find: 'orders', filter: { userId: { $in: [ids[0]] } }, sort: { userId: 1, createdAt: -1, _id: -1 }, limit: 6 },

@@ -20,3 +20,16 @@ describe.each(subgraphs)("the $name subgraph's config", ({ load }) => {
     expect(() => load({ ...required, MAX_PAGE_SIZE: '20000' })).toThrow(ConfigError);
   });
 });
+
+describe("the orders subgraph's config", () => {
+  it('reads batches of users\' orders with $group and $firstN unless ORDERS_BATCH_QUERY says find', () => {
+    expect(loadOrdersConfig(required).batchQuery).toBe('group');
+    expect(loadOrdersConfig({ ...required, ORDERS_BATCH_QUERY: 'find' }).batchQuery).toBe('find');
+  });
+
+  it('refuses another ORDERS_BATCH_QUERY with a sentence naming the choices', () => {
+    expect(() => loadOrdersConfig({ ...required, ORDERS_BATCH_QUERY: 'window' })).toThrow(
+      new ConfigError('ORDERS_BATCH_QUERY must be one of group, find, but got: "window"'),
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import type { CommandStartedEvent, CommandSucceededEvent, MongoClient } from 'mongodb';
+import { BSON, type CommandStartedEvent, type CommandSucceededEvent, type MongoClient } from 'mongodb';
 
 /** One command the driver sent: its name and the collection it named. */
 export interface RecordedCommand {
@@ -24,8 +24,8 @@ export class CommandLog {
   /** How many documents `find`, `aggregate` and `getMore` replies carried: what the queries transferred. */
   documentsReturned = 0;
   private readonly replyListener = (event: CommandSucceededEvent) => {
-    const cursor = (event.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } } | undefined)?.cursor;
-    this.documentsReturned += (cursor?.firstBatch ?? cursor?.nextBatch ?? []).length;
+    const cursor = (event.reply as { cursor?: { firstBatch?: unknown; nextBatch?: unknown } } | undefined)?.cursor;
+    this.documentsReturned += batchLength(cursor?.firstBatch ?? cursor?.nextBatch);
   };
   private readonly listener = (event: CommandStartedEvent) => {
     if (commandsWithoutCollection.has(event.commandName)) return;
@@ -64,4 +64,25 @@ export class CommandLog {
     this.client.off('commandStarted', this.listener);
     this.client.off('commandSucceeded', this.replyListener);
   }
+}
+
+/**
+ * How many documents a reply's batch holds: an array, or BSON bytes when the command asked for its
+ * batches raw in monitoring events (`rawBatchesInEvents` of @fedstack/subgraph). The bytes are a BSON
+ * array of documents: their elements are counted by skipping each one by its length, without decoding it.
+ */
+function batchLength(batch: unknown): number {
+  if (Array.isArray(batch)) return batch.length;
+  if (!(batch instanceof Uint8Array)) return 0;
+  const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+  let count = 0;
+  let at = 4; // the array's total length
+  while (at < batch.length && batch[at] !== 0) {
+    // An element that is not a document: decode the whole array instead of guessing its size.
+    if (batch[at] !== 0x03) return Object.keys(BSON.deserialize(batch)).length;
+    at = batch.indexOf(0, at + 1) + 1; // past the type and the key's C string
+    at += view.getInt32(at, true);
+    count += 1;
+  }
+  return count;
 }

@@ -162,6 +162,11 @@ export async function startFerretDB(options: {
   detached?: boolean;
   /** Which build to run; defaults to the patched one. */
   variant?: FerretDBVariant;
+  /**
+   * FerretDB's `--test-disable-pushdown`: the backend is offered no filter, sort or group, so the
+   * handler filters, sorts and groups every document in Go. Only test/database runs it, as an oracle.
+   */
+  disablePushdown?: boolean;
 }): Promise<EmbeddedDatabase> {
   const binary = ensureFerretDB(options.log, options.variant);
   mkdirSync(options.dataDir, { recursive: true });
@@ -179,6 +184,7 @@ export async function startFerretDB(options: {
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
+      ...(options.disablePushdown ? ['--test-disable-pushdown'] : []),
     ],
     // `detached`: its own process group, so a Ctrl-C in the terminal reaches only the parent, which
     // stops the database last, after the services that use it.

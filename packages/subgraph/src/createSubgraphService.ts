@@ -50,8 +50,9 @@ export interface SubgraphServiceOptions<TContext extends BaseContext> {
   /**
    * Runs once, after connecting: creates the indexes the subgraph needs and returns the factory that
    * builds a fresh context, with fresh loaders, for every request, for the viewer the router vouched for.
+   * `logger` is the service's, for what concerns no single request.
    */
-  prepare: (db: Db) => Promise<(request: SubgraphRequestScope) => TContext>;
+  prepare: (db: Db, logger: Logger) => Promise<(request: SubgraphRequestScope) => TContext>;
   /** An open connection to use instead of connecting to `config.mongo` (tests pass one to watch its commands). */
   database?: Database;
 }
@@ -68,7 +69,7 @@ export async function createSubgraphService<TContext extends BaseContext>(option
   const metrics = createSubgraphMetrics(options.name);
   const database = options.database ?? (await connectDatabase(config.mongo, `${options.name}-subgraph`, logger));
   watchMongo(database.client, metrics);
-  const createContext = await options.prepare(database.db);
+  const createContext = await options.prepare(database.db, logger);
   const observeBatch = (loader: string, size: number) => metrics.batchSize.observe({ loader }, size);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(options.schemaPath, 'utf8')),

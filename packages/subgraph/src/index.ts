@@ -14,7 +14,7 @@ export { createSubgraphService } from './createSubgraphService';
 export type { SubgraphRequestScope, SubgraphResolvers, SubgraphServiceOptions } from './createSubgraphService';
 export { isDatabaseUnavailable } from './databaseUnavailable';
 export { parseId } from './ids';
-export { connectDatabase, findByIds, redactUrl } from './mongo';
+export { connectDatabase, findByIds, rawBatchesInEvents, redactUrl } from './mongo';
 export type { Database } from './mongo';
 export { runSubgraph } from './runSubgraph';
 export type { RunSubgraphOptions } from './runSubgraph';

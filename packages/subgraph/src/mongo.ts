@@ -54,6 +54,16 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * Options for a `find` or `aggregate` whose reply may carry many documents. With `monitorCommands` on,
+ * the driver decodes every reply once more, whole, for the `commandSucceeded` event, though the cursor
+ * decodes its batch by itself; with the batch left raw in that event, the second decode is only the
+ * reply's envelope (about 5 ms of CPU for 1,100 orders). Listeners get `cursor.firstBatch` and
+ * `nextBatch` as BSON bytes: the metrics read only the duration, and `CommandLog` counts the bytes'
+ * documents. (A document field of the same name would be left raw too; no collection here has one.)
+ */
+export const rawBatchesInEvents = { fieldsAsRaw: { firstBatch: true, nextBatch: true } } as const;
+
+/**
  * Every document whose `_id` is one of `ids`, in one command and one round trip; the order of the
  * result is the database's (a DataLoader puts it in key order). All come in the first batch: one more
  * than can match, so the server closes the cursor and no `getMore` follows. One id is plain equality,
@@ -61,5 +71,5 @@ export function redactUrl(url: string): string {
  */
 export function findByIds<TDocument extends { _id: ObjectId }>(collection: Collection<TDocument>, ids: readonly ObjectId[]): Promise<WithId<TDocument>[]> {
   const filter = (ids.length === 1 ? { _id: ids[0]! } : { _id: { $in: [...ids] } }) as Filter<TDocument>;
-  return collection.find(filter).batchSize(ids.length + 1).toArray();
+  return collection.find(filter, rawBatchesInEvents).batchSize(ids.length + 1).toArray();
 }

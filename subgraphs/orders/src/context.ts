@@ -1,7 +1,7 @@
 import type { Logger, Viewer } from '@fedstack/server';
 import type { SubgraphRequestScope } from '@fedstack/subgraph';
 import type { Collection } from 'mongodb';
-import type { OrderDocument } from './data/orders';
+import type { OrderDocument, OrdersOfUsersReader } from './data/orders';
 import { createLoaders, type OrdersLoaders } from './loaders';
 
 /** What every resolver of the orders subgraph receives. */
@@ -20,8 +20,13 @@ export interface OrdersContext {
 
 /**
  * Builds the context for one request: the collection, the page maximum from the config, who is asking,
- * and loaders no other request shares.
+ * and loaders no other request shares (reading batches with the service's `readOrdersOfUsers`).
  */
-export function createContext(orders: Collection<OrderDocument>, maxPageSize: number, { viewer, requestId, logger, observeBatch }: SubgraphRequestScope): OrdersContext {
-  return { orders, maxPageSize, viewer, requestId, logger, loaders: createLoaders(orders, observeBatch) };
+export function createContext(
+  orders: Collection<OrderDocument>,
+  maxPageSize: number,
+  readOrdersOfUsers: OrdersOfUsersReader,
+  { viewer, requestId, logger, observeBatch }: SubgraphRequestScope,
+): OrdersContext {
+  return { orders, maxPageSize, viewer, requestId, logger, loaders: createLoaders(orders, observeBatch, readOrdersOfUsers) };
 }

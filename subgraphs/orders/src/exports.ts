@@ -6,7 +6,7 @@
 export { loadConfig } from './config';
 export type { OrdersConfig } from './config';
 export type { OrdersContext } from './context';
-export { countOrdersOfUsers, ensureOrderIndexes, findOrdersOfUsers, insertOrder, ordersCollection } from './data/orders';
-export type { OrderDocument } from './data/orders';
+export { countOrdersOfUsers, createOrdersOfUsersReader, ensureOrderIndexes, findOrdersOfUsers, insertOrder, ordersCollection } from './data/orders';
+export type { OrderDocument, OrdersBatchQuery, OrdersOfUsersFilter, OrdersOfUsersReader } from './data/orders';
 export { createLoaders } from './loaders';
 export { createOrdersService } from './service';

@@ -3,7 +3,7 @@ import { createSubgraphService, type Database } from '@fedstack/subgraph';
 import { type GraphQLService } from '@fedstack/server';
 import type { OrdersConfig } from './config';
 import { createContext, type OrdersContext } from './context';
-import { ensureOrderIndexes, ordersCollection } from './data/orders';
+import { createOrdersOfUsersReader, ensureOrderIndexes, ordersCollection } from './data/orders';
 import { resolvers } from './resolvers';
 
 /**
@@ -18,10 +18,11 @@ export function createOrdersService(config: OrdersConfig, database?: Database): 
     resolvers,
     config,
     database,
-    prepare: async (db) => {
+    prepare: async (db, logger) => {
       const orders = ordersCollection(db);
       await ensureOrderIndexes(orders);
-      return (scope) => createContext(orders, config.maxPageSize, scope);
+      const readOrdersOfUsers = createOrdersOfUsersReader(orders, config.batchQuery, logger);
+      return (scope) => createContext(orders, config.maxPageSize, readOrdersOfUsers, scope);
     },
   });
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '@fedstack/server';
+import { rawBatchesInEvents } from '@fedstack/subgraph';
 import { MongoServerError, ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 
 /**
@@ -55,30 +57,113 @@ export async function ensureOrderIndexes(orders: Collection<OrderDocument>): Pro
 }
 
 /**
- * The orders of many users in one command, each user's newest first, optionally only those in
- * `status` and only those after `after` in that order.
- *
- * For one user (the parallel plan's `user(id) { orders }`) it reads only `perUser` orders. For several,
- * it returns every matching order of those users and the caller keeps each user's first page: MongoDB
- * could cut each user's list on the server (`$group` with `$push` and `$slice`, or `$setWindowFields`),
- * but FerretDB implements neither, and one `find` that both run keeps the batch at one command. The
- * whole answer comes in the first batch, so that one command is also one round trip (no `getMore`)
- * up to `firstBatchSize` orders.
+ * How a batch of several users' orders is read (`ORDERS_BATCH_QUERY`). `group`: one aggregation that
+ * sorts the matching orders and keeps each user's first `perUser` with `$group` and `$firstN` (MongoDB
+ * 5.2 or newer, and the embedded FerretDB with its patches), so only those cross the wire. `find`: one
+ * `find` that returns every matching order of those users, and the caller keeps each user's first page.
  */
-export function findOrdersOfUsers(
+export type OrdersBatchQuery = 'group' | 'find';
+
+/** The values `ORDERS_BATCH_QUERY` takes. */
+export const ordersBatchQueries: readonly OrdersBatchQuery[] = ['group', 'find'];
+
+/** What {@link findOrdersOfUsers} selects: each user's orders, optionally only those in `status` and after `after`. */
+export interface OrdersOfUsersFilter {
+  status: OrderStatus | undefined;
+  after: OrderPosition | undefined;
+  /** How many of each user's orders the caller needs (the page size plus one). */
+  perUser: number;
+}
+
+/**
+ * The orders of many users in one command, each user's newest first (by `createdAt`, then `_id`),
+ * optionally only those in `status` and only those after `after` in that order; users with none are
+ * absent. The result is ordered by user, then newest first.
+ *
+ * For one user (the parallel plan's `user(id) { orders }`) it reads only `perUser` orders with `find`
+ * and a limit. For several, `query` chooses the command (see {@link OrdersBatchQuery}): `group`
+ * returns at most `perUser` orders of each user, `find` all of them. Either way the whole answer comes
+ * in the first batch, so that one command is also one round trip (no `getMore`).
+ */
+export async function findOrdersOfUsers(
   orders: Collection<OrderDocument>,
   userIds: readonly ObjectId[],
-  options: { status: OrderStatus | undefined; after: OrderPosition | undefined; perUser: number },
+  options: OrdersOfUsersFilter,
+  query: OrdersBatchQuery = 'group',
 ): Promise<OrderDocument[]> {
+  if (!Number.isSafeInteger(options.perUser) || options.perUser < 1) {
+    throw new RangeError(`findOrdersOfUsers takes a perUser of at least 1, but got: ${options.perUser}`);
+  }
   const filter: Filter<OrderDocument> = { userId: { $in: [...userIds] } };
   if (options.status) filter.status = options.status;
   if (options.after) {
     const { createdAt, id } = options.after;
     filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }];
   }
-  const cursor = orders.find(filter).sort({ userId: 1, createdAt: -1, _id: -1 });
-  if (userIds.length === 1) return cursor.limit(options.perUser).batchSize(options.perUser + 1).toArray();
-  return cursor.batchSize(firstBatchSize).toArray();
+  const sort = { userId: 1, createdAt: -1, _id: -1 } as const;
+  if (userIds.length === 1) return orders.find(filter, rawBatchesInEvents).sort(sort).limit(options.perUser).batchSize(options.perUser + 1).toArray();
+  if (query === 'find') return orders.find(filter, rawBatchesInEvents).sort(sort).batchSize(firstBatchSize).toArray();
+  const groups = await orders
+    .aggregate<{ _id: ObjectId; orders: OrderDocument[] }>(
+      [{ $match: filter }, { $sort: sort }, { $group: { _id: '$userId', orders: { $firstN: { input: '$$ROOT', n: options.perUser } } } }],
+      // One group per user at most: one more than that, so the server closes the cursor at once.
+      { batchSize: userIds.length + 1, ...rawBatchesInEvents },
+    )
+    .toArray();
+  // $group's output order is unspecified (MongoDB's is not the input's): by user, as `find` returns them.
+  groups.sort((a, b) => compareObjectIds(a._id, b._id));
+  return groups.flatMap((group) => group.orders);
+}
+
+/** Orders two ObjectIds as MongoDB sorts them: by their bytes, which their hex strings sort as. */
+function compareObjectIds(a: ObjectId, b: ObjectId): number {
+  const x = a.toHexString();
+  const y = b.toHexString();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Whether a database's error says that it does not know the `$firstN` accumulator (MongoDB before 5.2:
+ * "unknown group operator"; FerretDB without the project's patches: not implemented), so that a batch
+ * can be read with `find` instead.
+ */
+export function refusesFirstN(error: unknown): boolean {
+  if (!(error instanceof MongoServerError)) return false;
+  // 15952: unknown group operator (MongoDB); 238: NotImplemented (FerretDB); 168: InvalidPipelineOperator.
+  return [15952, 238, 168].includes(Number(error.code)) && error.message.includes('$firstN');
+}
+
+/** Reads several users' orders in one command: {@link findOrdersOfUsers} with the service's {@link OrdersBatchQuery}. */
+export type OrdersOfUsersReader = (userIds: readonly ObjectId[], filter: OrdersOfUsersFilter) => Promise<OrderDocument[]>;
+
+/**
+ * The service's reader of users' orders, shared by every request. With `group`, a database that
+ * refuses `$firstN` (MongoDB before 5.2, FerretDB without the project's patches) is read with `find`
+ * from then on, after one warning that says so: slower batches, the same answers.
+ *
+ * @example
+ * const readOrdersOfUsers = createOrdersOfUsersReader(orders, config.batchQuery, logger);
+ * const orders = await readOrdersOfUsers(userIds, { status: undefined, after: undefined, perUser: 11 });
+ */
+export function createOrdersOfUsersReader(orders: Collection<OrderDocument>, query: OrdersBatchQuery, logger?: Pick<Logger, 'warn'>): OrdersOfUsersReader {
+  let current = query;
+  return async (userIds, filter) => {
+    if (current === 'find') return findOrdersOfUsers(orders, userIds, filter, 'find');
+    try {
+      return await findOrdersOfUsers(orders, userIds, filter, 'group');
+    } catch (error) {
+      if (!refusesFirstN(error)) throw error;
+      if (current === 'group') {
+        current = 'find';
+        logger?.warn(
+          `ORDERS_BATCH_QUERY=group: the database refused $group's $firstN (${(error as Error).message}); ` +
+            'reading batches of users\' orders with find from now on (every matching order crosses the wire). ' +
+            'Use MongoDB 5.2 or newer, or set ORDERS_BATCH_QUERY=find to choose this.',
+        );
+      }
+      return findOrdersOfUsers(orders, userIds, filter, 'find');
+    }
+  };
 }
 
 /**
