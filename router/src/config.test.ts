@@ -27,8 +27,10 @@ describe('the router config', () => {
     expect(() => loadConfig({ ROUTER_EXECUTOR: 'jit' })).toThrow(/ROUTER_EXECUTOR must be one of ours, apollo/);
   });
 
-  it('holds query plans back by how busy the CPU is, unless ROUTER_PLAN_ADMISSION says a number or off', () => {
-    expect(loadConfig({}).planAdmission).toEqual({ kind: 'adaptive' });
+  it('holds query plans back while the CPU is saturated, unless ROUTER_PLAN_ADMISSION says a number or off', () => {
+    expect(loadConfig({}).planAdmission).toEqual({ kind: 'adaptive', budgetBytes: 256 * 1024 });
+    expect(loadConfig({ ROUTER_PLAN_ADMISSION_BUDGET_KB: '2048' }).planAdmission).toEqual({ kind: 'adaptive', budgetBytes: 2048 * 1024 });
+    expect(() => loadConfig({ ROUTER_PLAN_ADMISSION_BUDGET_KB: '0' })).toThrow('ROUTER_PLAN_ADMISSION_BUDGET_KB');
     expect(loadConfig({ ROUTER_PLAN_ADMISSION: '8' }).planAdmission).toEqual({ kind: 'fixed', plans: 8 });
     expect(loadConfig({ ROUTER_PLAN_ADMISSION: 'off' }).planAdmission).toEqual({ kind: 'off' });
     for (const wrong of ['0', '-1', '2.5', 'auto', '100001']) {

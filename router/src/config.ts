@@ -13,11 +13,13 @@ import type { RestartPolicy } from './cluster/planRestart';
 export type SupergraphMode = 'static' | 'live';
 
 /** `ROUTER_PLAN_ADMISSION`, read: adaptive, a fixed number of plans at once, or off. */
-export type PlanAdmissionSetting = { kind: 'adaptive' } | { kind: 'fixed'; plans: number } | { kind: 'off' };
+export type PlanAdmissionSetting = { kind: 'adaptive'; budgetBytes: number } | { kind: 'fixed'; plans: number } | { kind: 'off' };
 
 function readPlanAdmission(env: Env): PlanAdmissionSetting {
   const raw = readString(env, 'ROUTER_PLAN_ADMISSION') ?? 'adaptive';
-  if (raw === 'adaptive' || raw === 'off') return { kind: raw };
+  const budgetKb = readInt(env, 'ROUTER_PLAN_ADMISSION_BUDGET_KB', 256, { min: 1, max: 16 * 1024 * 1024 });
+  if (raw === 'adaptive') return { kind: 'adaptive', budgetBytes: budgetKb * 1024 };
+  if (raw === 'off') return { kind: 'off' };
   if (/^[0-9]+$/.test(raw) && +raw >= 1 && +raw <= 100_000) return { kind: 'fixed', plans: +raw };
   throw new ConfigError(`ROUTER_PLAN_ADMISSION must be adaptive, off, or a number of plans from 1 to 100000, but is "${raw}".`);
 }
@@ -111,10 +113,11 @@ export interface RouterConfig {
    */
   executor: ExecutorKind;
   /**
-   * `ROUTER_PLAN_ADMISSION`: how many query plans run at once in a worker. `adaptive`: as many as its
-   * CPU keeps up with (fewer while its event loop is saturated; see execution/PlanAdmission.ts); a
-   * number from 1 to 100000: at most that many; `off`: every plan starts at once. Our executor only.
-   * Defaults to `adaptive`.
+   * `ROUTER_PLAN_ADMISSION`: how many query plans run at once in a worker. `adaptive`: all of them
+   * while its CPU keeps up; while its event loop is saturated, only as many as hold
+   * `ROUTER_PLAN_ADMISSION_BUDGET_KB` (default 256) of subgraph answers between them (see
+   * execution/PlanAdmission.ts). A number from 1 to 100000: at most that many. `off`: every plan starts
+   * at once. Our executor only. Defaults to `adaptive`.
    */
   planAdmission: PlanAdmissionSetting;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */

@@ -12,4 +12,6 @@ export interface RouterContext {
    * answer; useSettledRootNulls reads it.
    */
   rootNulls: Set<string>;
+  /** The bytes of the subgraphs' answers to this request's plan so far, which plan admission weighs operations by. */
+  receivedBytes: number;
 }

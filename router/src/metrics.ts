@@ -56,10 +56,20 @@ export function createRouterMetrics(): RouterMetrics {
   };
 }
 
-/** Reports what {@link PlanAdmission} does: plans running and waiting, and the limit it has set. */
+/** Reports what {@link PlanAdmission} does: plans running and waiting, what they hold, whether the CPU is saturated. */
 export function observePlanAdmission(metrics: Metrics, admission: PlanAdmission): void {
   const registers = [metrics.registry];
-  new Gauge({ name: 'router_plans_running', help: 'Query plans running in this process.', registers, collect() { this.set(admission.active); } });
-  new Gauge({ name: 'router_plans_waiting', help: 'Query plans waiting to start, held back while the CPU is saturated.', registers, collect() { this.set(admission.queued); } });
-  new Gauge({ name: 'router_plan_admission_limit', help: 'How many query plans may run at once now, set by how busy the CPU is.', registers, collect() { this.set(admission.limit); } });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('router_plans_running', 'Query plans running in this process.', () => admission.active);
+  gauge('router_plans_waiting', 'Query plans waiting to start, held back while the CPU is saturated.', () => admission.queued);
+  gauge('router_plans_held_bytes', 'Subgraph answer bytes the running query plans are expected to hold (each weighed by its last run).', () => admission.heldBytes);
+  gauge('router_cpu_saturated', 'Whether the event loop was found saturated (1) or not (0) by plan admission.', () => (admission.saturated ? 1 : 0));
 }

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createErrorFormatter, createLogger,  ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/server';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './inbound/auth/createTokenVerifier';
 import { createResponseCache } from './inbound/cache/createResponseCache';
@@ -40,11 +41,11 @@ export function createRouterService(config: RouterConfig, options: RouterService
   const responseCache = config.responseCache.enabled ? createResponseCache(config.responseCache, logger, { metrics, exposeQueryPlan: config.exposeQueryPlan }) : undefined;
   const admission = createPlanAdmission(config);
   if (admission) observePlanAdmission(metrics, admission);
-  const stopAdmission = config.planAdmission.kind === 'adaptive' ? admission?.start() : undefined;
+  const stopAdmission = admission?.start();
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     // Apollo Gateway loads and plans either way; ROUTER_EXECUTOR says who runs the plans.
-    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan, admission }) : gateway,
+    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan, admission, receivedBytes }) : gateway,
     logger,
     introspection: config.introspection,
     // Ids are resolved by trustedDocuments before Apollo Server sees a request; its own automatic
@@ -80,6 +81,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
       trace,
       logger: requestLogger,
       rootNulls: new Set(),
+      receivedBytes: 0,
     }),
     metrics,
     collectMetrics: options.clusterMetrics ? collectClusterMetrics(metrics.registry) : undefined,
@@ -131,7 +133,12 @@ function withTokenLimitCode(formatted: GraphQLFormattedError): GraphQLFormattedE
 function createPlanAdmission(config: RouterConfig): PlanAdmission | undefined {
   if (config.executor !== 'ours') return undefined;
   const setting = config.planAdmission;
-  if (setting.kind === 'adaptive') return new PlanAdmission({ min: 2, max: 1024 });
-  if (setting.kind === 'fixed') return new PlanAdmission({ min: setting.plans, max: setting.plans });
+  if (setting.kind === 'adaptive') return new PlanAdmission({ kind: 'adaptive', budgetBytes: setting.budgetBytes });
+  if (setting.kind === 'fixed') return new PlanAdmission({ kind: 'fixed', plans: setting.plans });
   return undefined;
+}
+
+/** What a request's plan received from the subgraphs, as the router's data sources counted it. */
+function receivedBytes(requestContext: GatewayGraphQLRequestContext): number {
+  return (requestContext.context as Partial<RouterContext>).receivedBytes ?? 0;
 }

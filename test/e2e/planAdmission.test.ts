@@ -35,7 +35,6 @@ describe('ROUTER_PLAN_ADMISSION=1: one plan at a time', () => {
     const [first, ...later] = users.requests.slice(before);
     for (const request of later) expect(request!.arrived).toBeGreaterThanOrEqual(first!.answered!);
     await waitFor('no plan left running or waiting', async () => ((await readCounter(stack.routerUrl, 'router_plans_running')) + (await readCounter(stack.routerUrl, 'router_plans_waiting')) === 0 ? true : undefined));
-    expect(await readCounter(stack.routerUrl, 'router_plan_admission_limit')).toBe(1);
   });
 });
 

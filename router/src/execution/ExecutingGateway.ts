@@ -43,12 +43,19 @@ export interface ExecutingGatewayOptions {
   exposeQueryPlan: boolean;
   /** How many plans run at once (see {@link PlanAdmission}); every plan starts at once without it. */
   admission?: PlanAdmission;
+  /**
+   * The subgraph answer bytes a request's plan received, read once the plan has run: how the
+   * {@link admission} weighs the operation's next runs.
+   */
+  receivedBytes?: (requestContext: GatewayGraphQLRequestContext) => number;
   /** Operations whose plan and compiled shaper are kept per supergraph; the oldest goes first. Defaults to 1000. */
   maxOperations?: number;
 }
 
 /** One operation, planned and compiled once per supergraph. */
 interface CompiledOperation {
+  /** What its last runs received from the subgraphs, in bytes (a running average; 0 before the first). */
+  weight: number;
   plan: QueryPlan;
   operation: Operation;
   shape: ResponseShaper;
@@ -139,13 +146,16 @@ export class ExecutingGateway implements GatewayInterface {
     const admission = this.options.admission;
     let response: GatewayExecutionResult;
     if (admission) {
-      const waiting = admission.admit();
+      const weight = compiled.weight;
+      const waiting = admission.admit(weight);
       if (waiting) await waiting;
       try {
         response = await this.run(state, compiled, requestContext);
       } finally {
-        admission.release();
+        admission.release(weight);
       }
+      const received = this.options.receivedBytes?.(requestContext) ?? 0;
+      compiled.weight = compiled.weight === 0 ? received : Math.round((compiled.weight * 3 + received) / 4);
     } else {
       response = await this.run(state, compiled, requestContext);
     }
@@ -209,7 +219,7 @@ function compileOperation(state: SchemaState, document: DocumentNode, operationN
       return hasOwn(data, responseName) ? data[responseName] : undefined;
     };
   });
-  return { plan, operation, shape, variableDefinitions: operationNode.variableDefinitions };
+  return { weight: 0, plan, operation, shape, variableDefinitions: operationNode.variableDefinitions };
 }
 
 /** A query of one introspection field with the variables it uses (stock's `makeIntrospectionQueryDocument`). */

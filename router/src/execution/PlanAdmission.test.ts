@@ -1,84 +1,100 @@
-import { PlanAdmission, saturated, spare } from './PlanAdmission';
+import { PlanAdmission, saturatedAt, spareBelow } from './PlanAdmission';
 
-/** Admits `count` plans, and says which of them have started (their promise settled, or no promise). */
-async function admitMany(admission: PlanAdmission, count: number): Promise<{ started: () => number[] }> {
+/** Admits one plan per weight, and says which of them have started (their promise settled, or no promise). */
+async function admitAll(admission: PlanAdmission, weights: readonly number[]): Promise<() => number[]> {
   const started: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const waiting = admission.admit();
+  weights.forEach((weight, i) => {
+    const waiting = admission.admit(weight);
     if (waiting) void waiting.then(() => started.push(i));
     else started.push(i);
-  }
+  });
   await settle();
-  return { started: () => [...started] };
+  return () => [...started];
 }
 
 /** Lets every resolved admission run its continuation. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-describe('PlanAdmission', () => {
-  it('starts every plan at once while the CPU has not been saturated', async () => {
-    const admission = new PlanAdmission({ min: 2, max: 1024 });
-    const { started } = await admitMany(admission, 300);
+const kb = 1024;
+
+describe('PlanAdmission, adaptive', () => {
+  it('starts every plan at once while the event loop is not saturated, whatever they weigh', async () => {
+    const admission = new PlanAdmission({ kind: 'adaptive', budgetBytes: 512 * kb });
+    const started = await admitAll(admission, Array.from({ length: 300 }, () => 300 * kb));
     expect(started()).toHaveLength(300);
-    expect(admission.queued).toBe(0);
+    expect(admission.heldBytes).toBe(300 * 300 * kb);
   });
 
-  it('holds new plans back while the CPU is saturated, down to `min`, and admits them in arrival order', async () => {
-    const admission = new PlanAdmission({ min: 2, max: 1024 });
-    await admitMany(admission, 40);
+  it('while saturated, starts a plan only when the running ones hold less than the budget with it, in arrival order', async () => {
+    const admission = new PlanAdmission({ kind: 'adaptive', budgetBytes: 512 * kb });
+    admission.adjust(saturatedAt);
+    expect(admission.saturated).toBe(true);
+    // Two of 200 KB fit; the third waits, and so does the small one behind it (arrival order).
+    const started = await admitAll(admission, [200 * kb, 200 * kb, 200 * kb, 2 * kb]);
+    expect(started()).toEqual([0, 1]);
+    expect(admission.queued).toBe(2);
+    admission.release(200 * kb);
+    await settle();
+    expect(started()).toEqual([0, 1, 2, 3]);
+    expect(admission.heldBytes).toBe(402 * kb);
+  });
+
+  it('while saturated, lets many light plans run together, and always one heavy plan', async () => {
+    const admission = new PlanAdmission({ kind: 'adaptive', budgetBytes: 512 * kb });
     admission.adjust(1);
-    expect(admission.limit).toBe(30);
-    for (let i = 0; i < 20; i++) admission.adjust(saturated);
-    expect(admission.limit).toBe(2);
-
-    const later = await admitMany(admission, 3);
-    expect(later.started()).toEqual([]);
-    expect(admission.queued).toBe(3);
-    // The 40 running end: only two of the waiting start, the oldest first.
-    for (let i = 0; i < 40; i++) admission.release();
+    const light = await admitAll(admission, Array.from({ length: 200 }, () => 2 * kb));
+    expect(light()).toHaveLength(200);
+    for (let i = 0; i < 200; i++) admission.release(2 * kb);
+    // A plan heavier than the whole budget still runs when nothing else does.
+    const heavy = await admitAll(admission, [4096 * kb, 1]);
+    expect(heavy()).toEqual([0]);
+    admission.release(4096 * kb);
     await settle();
-    expect(later.started()).toEqual([0, 1]);
+    expect(heavy()).toEqual([0, 1]);
+  });
+
+  it('with time to spare, doubles what the running plans may hold, back to no limit; busy but not saturated moves nothing', async () => {
+    const admission = new PlanAdmission({ kind: 'adaptive', budgetBytes: 100 });
+    admission.adjust(saturatedAt);
+    const started = await admitAll(admission, [100, 100, 100, 100, 100]);
+    expect(started()).toEqual([0]);
+    admission.adjust((spareBelow + saturatedAt) / 2);
+    await settle();
+    expect(started()).toEqual([0]);
+    // Plans waiting on slow subgraphs leave the event loop idle: 200 bytes, then 400.
+    admission.adjust(spareBelow / 2);
+    await settle();
+    expect(started()).toEqual([0, 1]);
+    admission.adjust(0);
+    await settle();
+    expect(started()).toEqual([0, 1, 2, 3]);
+    expect(admission.saturated).toBe(true);
+    for (let i = 0; i < 9; i++) admission.adjust(0);
+    await settle();
+    expect(started()).toEqual([0, 1, 2, 3, 4]);
+    expect(admission.saturated).toBe(false);
+    // Saturated again: back to the budget at once.
+    admission.adjust(1);
+    expect(admission.saturated).toBe(true);
+  });
+});
+
+describe('PlanAdmission, fixed', () => {
+  it('runs at most that many plans, whatever the load, and starts the next as one ends', async () => {
+    const admission = new PlanAdmission({ kind: 'fixed', plans: 2 });
+    const started = await admitAll(admission, [0, 0, 0, 0]);
+    expect(started()).toEqual([0, 1]);
+    admission.adjust(0);
+    await settle();
+    expect(started()).toEqual([0, 1]);
+    admission.release(0);
+    await settle();
+    expect(started()).toEqual([0, 1, 2]);
     expect(admission.active).toBe(2);
-    admission.release();
-    await settle();
-    expect(later.started()).toEqual([0, 1, 2]);
   });
 
-  it('raises the limit when the CPU has time to spare, and admits what waits', async () => {
-    const admission = new PlanAdmission({ min: 2, max: 1024 });
-    await admitMany(admission, 4);
-    for (let i = 0; i < 10; i++) admission.adjust(1);
-    expect(admission.limit).toBe(2);
-    const later = await admitMany(admission, 10);
-    expect(later.started()).toEqual([]);
-
-    // Plans waiting on slow subgraphs leave the event loop idle: that lets more start, not fewer.
-    admission.adjust(0);
-    await settle();
-    expect(admission.limit).toBe(3);
-    expect(later.started()).toEqual([]);
-    for (let i = 0; i < 10; i++) admission.adjust(spare / 2);
-    await settle();
-    expect(later.started()).toHaveLength(10);
-    // A steady load in between moves nothing.
-    const limit = admission.limit;
-    admission.adjust((spare + saturated) / 2);
-    expect(admission.limit).toBe(limit);
-  });
-
-  it('goes back to `max` quickly once nothing waits', async () => {
-    const admission = new PlanAdmission({ min: 2, max: 64 });
-    for (let i = 0; i < 10; i++) admission.adjust(1);
-    expect(admission.limit).toBe(2);
-    for (let i = 0; i < 5; i++) admission.adjust(0);
-    expect(admission.limit).toBe(64);
-    admission.adjust(0);
-    expect(admission.limit).toBe(64);
-  });
-
-  it('refuses bounds that are not whole numbers with 1 ≤ min ≤ max', () => {
-    expect(() => new PlanAdmission({ min: 0, max: 4 })).toThrow('1 ≤ min ≤ max');
-    expect(() => new PlanAdmission({ min: 5, max: 4 })).toThrow('1 ≤ min ≤ max');
-    expect(() => new PlanAdmission({ min: 1.5, max: 4 })).toThrow('1 ≤ min ≤ max');
+  it('refuses bounds below 1 or not whole', () => {
+    expect(() => new PlanAdmission({ kind: 'fixed', plans: 0 })).toThrow('a whole number of at least 1');
+    expect(() => new PlanAdmission({ kind: 'adaptive', budgetBytes: 1.5 })).toThrow('a whole number of at least 1');
   });
 });

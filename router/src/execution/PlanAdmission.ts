@@ -1,56 +1,59 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
-/** The bounds of {@link PlanAdmission}'s limit. */
-export interface PlanAdmissionOptions {
-  /** The fewest plans it lets run at once, however busy the process. */
-  min: number;
-  /** The most; also where the limit starts, so that a router that is not busy is never held back. */
-  max: number;
+/** What {@link PlanAdmission} allows. */
+export type PlanAdmissionOptions =
+  /**
+   * While the event loop is saturated, the running plans may hold at most `budgetBytes` of subgraph
+   * answers between them (each weighed by what its operation received last time); one plan always
+   * runs. While it is not, every plan starts at once (after a ramp, see {@link PlanAdmission.adjust}).
+   */
+  | { kind: 'adaptive'; budgetBytes: number }
+  /** At most `plans` at once, however busy the process. */
+  | { kind: 'fixed'; plans: number };
+
+/** Event-loop utilisation at or above which the process counts as saturated. */
+export const saturatedAt = 0.95;
+/** Below this it has CPU to spare: what the running plans may hold doubles. */
+export const spareBelow = 0.7;
+
+/** One admission waiting, with its weight. */
+interface Waiting {
+  weight: number;
+  start: () => void;
 }
 
-/** Event-loop utilisation at or above which the process counts as saturated: the limit comes down. */
-export const saturated = 0.95;
-/** Below this, the process has CPU to spare: the limit goes up (fast while plans are waiting). */
-export const spare = 0.85;
-
 /**
- * How many query plans run at once in this process, set by how busy its CPU is.
+ * How many query plans run at once in this process.
  *
  * A router whose CPU is saturated gains nothing from starting another plan: the plan only waits its
  * turn on the event loop, and everything it has received (subgraph answers, the response tree) waits
  * with it. With 50 plans of 90 KB answers interleaved, that data outlives several young-generation
  * collections, is copied and promoted, and the garbage collector takes a fifth of the CPU
  * (docs/performance.md, "Plans admitted by how busy the CPU is"). Held back before their plan starts,
- * the same requests wait as a request body and a parsed document, and each admitted plan runs to its
- * end in a few turns of the loop.
+ * the same requests wait as a parsed document each, and each admitted plan runs to its end in a few
+ * turns of the loop.
  *
- * The limit is driven by event-loop utilisation, sampled by {@link PlanAdmission.start} (or given to
- * {@link PlanAdmission.adjust} directly, as the unit tests do):
- * - saturated (≥ {@link saturated}): the limit comes down to three quarters of the plans running, never
- *   below `min`;
- * - spare CPU (< {@link spare}): it goes up by a quarter while plans are waiting, and back towards
- *   `max` (doubling) when none are.
- * Plans that wait on slow subgraphs leave the event loop idle, so they raise the limit rather than
- * lower it: a router bound by its database is not held back. Waiting plans are admitted in arrival
- * order; releasing a slot admits the next one at once.
+ * What counts is the data, not the number of plans: a hundred plans of 2 KB each cost the collector
+ * less than three of 300 KB. So `adaptive` admission weighs each plan by the subgraph answer bytes its
+ * operation received on its last run. Once a sample finds the event loop saturated (utilisation
+ * ≥ {@link saturatedAt}), it starts a plan only when the weights of those running stay within the
+ * budget; one plan always runs. Each sample with time to spare (below {@link spareBelow}) doubles what
+ * they may hold, until there is no limit again. Plans that wait on slow
+ * subgraphs leave the event loop idle, so a router bound by its database is never saturated and never
+ * holds a plan back. Waiting plans start in arrival order.
  */
 export class PlanAdmission {
-  private currentLimit: number;
   private running = 0;
+  private held = 0;
+  /** What the running plans may hold: the budget while saturated, doubling per spare sample back to no limit. */
+  private allowance = Infinity;
   /** Admissions waiting, oldest first; `head` is the index of the oldest (a queue without shifting). */
-  private waiting: Array<() => void> = [];
+  private waiting: Waiting[] = [];
   private head = 0;
 
   constructor(private readonly options: PlanAdmissionOptions) {
-    if (!(Number.isSafeInteger(options.min) && options.min >= 1 && Number.isSafeInteger(options.max) && options.max >= options.min)) {
-      throw new Error(`PlanAdmission needs whole numbers 1 ≤ min ≤ max, but got min ${options.min} and max ${options.max}.`);
-    }
-    this.currentLimit = options.max;
-  }
-
-  /** How many plans may run at once now. */
-  get limit(): number {
-    return this.currentLimit;
+    const bound = options.kind === 'adaptive' ? options.budgetBytes : options.plans;
+    if (!(Number.isSafeInteger(bound) && bound >= 1)) throw new Error(`PlanAdmission needs a whole number of at least 1, but got ${bound}.`);
   }
 
   /** Plans running now. */
@@ -63,42 +66,62 @@ export class PlanAdmission {
     return this.waiting.length - this.head;
   }
 
+  /** The weights of the plans running now (adaptive: subgraph answer bytes, as estimated). */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  /** Whether plans are held back by the budget now: the event loop was saturated and has not had time to spare since. */
+  get saturated(): boolean {
+    return this.allowance !== Infinity;
+  }
+
   /**
-   * Takes a slot: `undefined` when one is free now (no promise, no turn of the event loop), else a
-   * promise that resolves when the plan may start. Every admission is followed by one {@link release}.
+   * Takes a slot for a plan of `weight` (the subgraph answer bytes its operation received last time, 0
+   * when unknown): `undefined` when it may start now (no promise, no turn of the event loop), else a
+   * promise that resolves when it may. Every admission is followed by one {@link release} of the same weight.
    */
-  admit(): Promise<void> | undefined {
-    if (this.running < this.currentLimit && this.queued === 0) {
+  admit(weight: number): Promise<void> | undefined {
+    if (this.queued === 0 && this.fits(weight)) {
       this.running++;
+      this.held += weight;
       return undefined;
     }
     return new Promise<void>((resolve) => {
-      this.waiting.push(resolve);
+      this.waiting.push({ weight, start: resolve });
     });
   }
 
-  /** Gives a slot back and starts what the limit now allows. */
-  release(): void {
+  /** Gives a slot back and starts what now fits. */
+  release(weight: number): void {
     this.running--;
+    this.held -= weight;
     this.drain();
   }
 
-  /** Moves the limit by one sample of event-loop utilisation (0 to 1). */
+  /**
+   * Takes one sample of event-loop utilisation (0 to 1): saturated, the running plans may hold the
+   * budget; with time to spare, twice what they could hold (no limit past 1024 budgets); in between,
+   * no change. Doubling rather than lifting the limit at once keeps a short lull from starting every
+   * waiting plan together, which would bring back what admission avoids.
+   */
   adjust(utilization: number): void {
-    const { min, max } = this.options;
-    if (utilization >= saturated) {
-      this.currentLimit = Math.max(min, Math.floor(Math.min(this.currentLimit, Math.max(this.running, min)) * 0.75));
-    } else if (utilization < spare) {
-      this.currentLimit = this.queued > 0 ? Math.min(max, this.currentLimit + Math.max(1, Math.floor(this.currentLimit / 4))) : Math.min(max, this.currentLimit * 2);
+    if (this.options.kind !== 'adaptive') return;
+    const budget = this.options.budgetBytes;
+    if (utilization >= saturatedAt) {
+      this.allowance = budget;
+    } else if (utilization < spareBelow && this.allowance !== Infinity) {
+      this.allowance = this.allowance >= budget * 1024 ? Infinity : this.allowance * 2;
       this.drain();
     }
   }
 
   /**
-   * Samples this process's event-loop utilisation every `intervalMs` and adjusts the limit by it. The
-   * timer does not keep the process alive; the returned function stops it.
+   * Samples this process's event-loop utilisation every `intervalMs` (adaptive only). The timer does
+   * not keep the process alive; the returned function stops it.
    */
   start(intervalMs = 100): () => void {
+    if (this.options.kind !== 'adaptive') return () => {};
     let last: EventLoopUtilization = performance.eventLoopUtilization();
     const timer = setInterval(() => {
       const now = performance.eventLoopUtilization();
@@ -109,12 +132,20 @@ export class PlanAdmission {
     return () => clearInterval(timer);
   }
 
+  private fits(weight: number): boolean {
+    if (this.running === 0) return true;
+    if (this.options.kind === 'fixed') return this.running < this.options.plans;
+    return this.held + weight <= this.allowance;
+  }
+
   private drain(): void {
-    while (this.running < this.currentLimit && this.queued > 0) {
+    while (this.queued > 0) {
       const next = this.waiting[this.head]!;
+      if (!this.fits(next.weight)) break;
       this.head++;
       this.running++;
-      next();
+      this.held += next.weight;
+      next.start();
     }
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);

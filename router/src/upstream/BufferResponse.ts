@@ -64,6 +64,10 @@ export class BufferResponse implements FetcherResponse {
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
+  /** The body's size in bytes. */
+  get byteLength(): number {
+    return this.body?.length ?? 0;
+  }
   get bodyUsed(): boolean {
     return this.used;
   }
