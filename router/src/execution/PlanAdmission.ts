@@ -29,7 +29,7 @@ interface Waiting {
  * turn on the event loop, and everything it has received (subgraph answers, the response tree) waits
  * with it. With 50 plans of 90 KB answers interleaved, that data outlives several young-generation
  * collections, is copied and promoted, and the garbage collector takes a fifth of the CPU
- * (docs/performance.md, "Plans admitted by how busy the CPU is"). Held back before their plan starts,
+ * (docs/performance.md, "Plans admitted while the CPU is saturated"). Held back before their plan starts,
  * the same requests wait as a parsed document each, and each admitted plan runs to its end in a few
  * turns of the loop.
  *
