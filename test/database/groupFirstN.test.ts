@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BSON, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, type Db, type Document } from 'mongodb';
 import { createRandom, type EmbeddedDatabase, startFerretDB } from '@fedstack/devkit';
+import { ejsonAnswer as answer } from '../support/ejsonAnswer';
 
 const { EJSON } = BSON;
 const seed = Number(process.env.DIFF_SEED ?? 20_251_130);
@@ -94,16 +95,6 @@ function makePipeline(): Document[] {
   const pipeline: Document[] = [{ $match: makeMatch() }, { $sort: pick(sorts) }, { $group: group }];
   if (chance(0.2)) pipeline.push({ $sort: { _id: 1 } });
   return pipeline;
-}
-
-/** A query's answer as canonical Extended JSON: every BSON type told apart. */
-async function answer(run: () => Promise<unknown>): Promise<string> {
-  try {
-    return EJSON.stringify(await run(), { relaxed: false });
-  } catch (error) {
-    if (!(error instanceof MongoServerError)) throw error;
-    return `error ${error.code ?? ''} ${error.message}`;
-  }
 }
 
 describe('$group with $firstN, cut in SQL by the patched FerretDB', () => {

@@ -8,10 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Binary, BSON, BSONRegExp, Double, Int32, Long, MongoClient, MongoServerError, ObjectId, Timestamp, type Db, type Document, type Sort } from 'mongodb';
+import { Binary, BSON, BSONRegExp, Double, Int32, Long, MongoClient, ObjectId, Timestamp, type Db, type Document, type Sort } from 'mongodb';
 
 const { EJSON } = BSON;
 import { createRandom, demoUsers, type EmbeddedDatabase, seedDemoData, startFerretDB } from '@fedstack/devkit';
+import { ejsonAnswer as answer } from '../support/ejsonAnswer';
 import { ensureOrderIndexes, ordersCollection } from '@fedstack/orders';
 import { ensureUserIndexes, usersCollection } from '@fedstack/users';
 
@@ -156,17 +157,6 @@ const sorts: Array<Sort | undefined> = [undefined, { k: -1 }, { k: 1 }, { a: 1, 
 /** The sort with `_id` as its last key, when it lacks one. */
 const withIdLast = (sort: Sort | undefined): Sort | undefined =>
   sort === undefined || '_id' in (sort as Record<string, unknown>) ? sort : { ...(sort as Record<string, 1 | -1>), _id: 1 };
-
-/** A query's answer as canonical Extended JSON: every BSON type told apart (5, 5L and 5.0 differ). */
-async function answer(run: () => Promise<unknown>): Promise<string> {
-  try {
-    return EJSON.stringify(await run(), { relaxed: false });
-  } catch (error) {
-    // A server's refusal is an answer to compare; anything else is the test's own failure.
-    if (!(error instanceof MongoServerError)) throw error;
-    return `error ${error.code ?? ''} ${error.message}`;
-  }
-}
 
 describe('FerretDB with the pushdown patches', () => {
   let patched: EmbeddedDatabase;
