@@ -9,8 +9,10 @@ beforeAll(async () => useDefaultHeaders(await asAdmin()));
 
 const seed = { users: 20, orders: 100 };
 const ids = demoUsers(20).map((user) => user._id.toHexString());
-/** Distinct queries (each its own user), so that no deduplication joins two of them. */
-const queryOf = (i: number) => `{ user(id: "${ids[i]}") { id name } }`;
+/** One operation, so that its plan is weighed by what its last runs read; each request asks for its own user. */
+const userQuery = 'query User($id: ID!) { user(id: $id) { id name } }';
+const askFor = (stack: Stack, indices: readonly number[]) => Promise.all(indices.map((i) => postGraphQL(stack.routerUrl, userQuery, { id: ids[i] })));
+const answersFor = (indices: readonly number[]) => indices.map((i) => ({ data: { user: { id: ids[i], name: expect.any(String) } } }));
 const alone = { RESPONSE_CACHE: 'false', DEDUPE_INBOUND_QUERIES: 'false', DEDUPE_SUBGRAPH_REQUESTS: 'false', ROUTER_EXECUTOR: 'ours' };
 
 describe('ROUTER_PLAN_ADMISSION=1: one plan at a time', () => {
@@ -22,14 +24,19 @@ describe('ROUTER_PLAN_ADMISSION=1: one plan at a time', () => {
 
   it('holds the later plans back until the running one ends, then runs each, and answers every request', async () => {
     const users = stack.proxies.users!;
+    // A first run, so that the operation has a weight: the bytes its fetch read.
+    expect((await askFor(stack, [19])).map(({ body }) => body)).toEqual(answersFor([19]));
     const before = users.requests.length;
     const answers = await whileHeld(
       [users],
-      () => Promise.all([0, 1, 2].map((i) => postGraphQL(stack.routerUrl, queryOf(i)))),
-      'one plan running at its subgraph and two waiting to start',
-      async () => users.requests.length === before + 1 && (await readCounter(stack.routerUrl, 'router_plans_waiting')) === 2,
+      () => askFor(stack, [0, 1, 2]),
+      'one plan running at its subgraph, holding the bytes its operation read last time, and two waiting to start',
+      async () =>
+        users.requests.length === before + 1 &&
+        (await readCounter(stack.routerUrl, 'router_plans_waiting')) === 2 &&
+        (await readCounter(stack.routerUrl, 'router_plans_held_bytes')) > 0,
     );
-    expect(answers.map(({ body }) => body)).toEqual([0, 1, 2].map((i) => ({ data: { user: { id: ids[i], name: expect.any(String) } } })));
+    expect(answers.map(({ body }) => body)).toEqual(answersFor([0, 1, 2]));
     expect(users.requests.length).toBe(before + 3);
     // The first plan had the subgraph to itself: the others reached it only after its answer.
     const [first, ...later] = users.requests.slice(before);
@@ -48,12 +55,13 @@ describe('ROUTER_PLAN_ADMISSION by default (adaptive)', () => {
   it('does not hold plans back while they wait on a slow subgraph: all of them reach it together', async () => {
     const users = stack.proxies.users!;
     const before = users.requests.length;
+    const all = ids.map((_id, i) => i);
     const answers = await whileHeld(
       [users],
-      () => Promise.all(ids.map((_id, i) => postGraphQL(stack.routerUrl, queryOf(i)))),
+      () => askFor(stack, all),
       `${ids.length} plans at the users subgraph at once`,
       () => users.requests.length === before + ids.length,
     );
-    expect(answers.map(({ body }) => body)).toEqual(ids.map((id) => ({ data: { user: { id, name: expect.any(String) } } })));
+    expect(answers.map(({ body }) => body)).toEqual(answersFor(all));
   });
 });
