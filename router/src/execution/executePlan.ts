@@ -5,6 +5,7 @@ import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interf
 import { GraphQLError, type GraphQLErrorOptions, type GraphQLFormattedError } from 'graphql';
 import { applyRewrites } from './applyRewrites';
 import { compileRepresentation, type RepresentationBuilder } from './compileRepresentation';
+import { RepresentationIndex } from './RepresentationIndex';
 import { hasOwn, mergeInto, type ResultMap } from './resultTree';
 import type { TypeMatcher } from './TypeMatcher';
 import { incomingOperation } from '../upstream/forwardRequestContext';
@@ -20,6 +21,8 @@ export interface PlanRun {
   types: TypeMatcher;
   /** Errors of the fetches, in the order they happened (subgraph errors, failed fetches). */
   errors: GraphQLError[];
+  /** Send each distinct representation of an `_entities` fetch once (`ROUTER_DEDUPE_REPRESENTATIONS`). */
+  dedupeRepresentations: boolean;
 }
 
 /**
@@ -102,36 +105,59 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     build = compileRepresentation(fetch.requires, run.types);
     representationBuilders.set(fetch, build);
   }
+  // Each distinct representation is sent once; `groups[n]` lists the entities (their indexes in
+  // `entities`) that representation n stands for, and `sentBy[n]` the index each of them would have had
+  // in stock's list, where every entity is sent: an error at `_entities.n` is reported at each of them.
   const representations: ResultMap[] = [];
-  const representationToEntity: number[] = [];
+  const groups: number[][] = [];
+  const sentBy: number[][] = [];
+  const distinct = run.dedupeRepresentations ? new RepresentationIndex() : undefined;
+  let built = 0;
   for (let i = 0; i < entities.length; i++) {
     const representation = build(entities[i]!);
     if (representation && representation.__typename) {
       applyRewrites(run.types, fetch.inputRewrites, representation);
-      representations.push(representation);
-      representationToEntity.push(i);
+      const number = distinct ? distinct.numberOf(representation) : representations.length;
+      if (number === representations.length) {
+        representations.push(representation);
+        groups.push([i]);
+        sentBy.push([built]);
+      } else {
+        groups[number]!.push(i);
+        sentBy[number]!.push(built);
+      }
+      built++;
     }
   }
   // No entity matched the fetch's type conditions.
   if (representations.length < 1) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
 
-  const received = await sendOperation(run, service, fetch, cursor, { ...variables, representations });
+  const received = await sendOperation(run, service, fetch, cursor, { ...variables, representations }, built === representations.length ? undefined : sentBy);
   if (!received) return;
   const receivedEntities = received._entities as unknown;
   if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
   if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  for (let i = 0; i < receivedEntities.length; i++) {
-    const receivedEntity = receivedEntities[i] as ResultMap | null;
-    const entity = entities[representationToEntity[i]!]!;
-    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entity.__typename;
+  for (let n = 0; n < receivedEntities.length; n++) {
+    const receivedEntity = receivedEntities[n] as ResultMap | null;
+    const group = groups[n]!;
+    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entities[group[0]!]!.__typename;
     applyRewrites(run.types, fetch.outputRewrites, receivedEntity);
-    mergeInto(entity, receivedEntity);
+    // Entities that share a representation share what the subgraph answered for it: the same entity,
+    // reached on the same path of the plan, so every later fetch below it is the same for each.
+    for (const i of group) mergeInto(entities[i]!, receivedEntity);
   }
 }
 
 /** Sends one fetch through the subgraph's data source; records its errors; returns its `data`. */
-async function sendOperation(run: PlanRun, service: GraphQLDataSource, fetch: FetchNode, cursor: Cursor, variables: Record<string, unknown>): Promise<ResultMap | null | undefined> {
+async function sendOperation(
+  run: PlanRun,
+  service: GraphQLDataSource,
+  fetch: FetchNode,
+  cursor: Cursor,
+  variables: Record<string, unknown>,
+  sentBy?: readonly (readonly number[])[],
+): Promise<ResultMap | null | undefined> {
   const requestContext = run.requestContext;
   const response = await service.process({
     kind: incomingOperation,
@@ -143,7 +169,8 @@ async function sendOperation(run: PlanRun, service: GraphQLDataSource, fetch: Fe
   });
   if (response.errors) {
     const pathOf = lazyErrorPaths(fetch, cursor);
-    for (const error of response.errors) run.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
+    const errors = sentBy ? asIfEachWasSent(response.errors, sentBy) : response.errors;
+    for (const error of errors) run.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
     if (!response.extensions?.ftv1) {
       const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
       const metrics = requestContext.metrics;
@@ -152,6 +179,29 @@ async function sendOperation(run: PlanRun, service: GraphQLDataSource, fetch: Fe
     }
   }
   return response.data;
+}
+
+/**
+ * A subgraph's errors for distinct representations, as they would have been had every entity been sent:
+ * an error at `_entities.n` once for each entity that representation n stands for, at the index that
+ * entity had in the full list, in that order (the order a subgraph reports a list's errors in). An
+ * error elsewhere keeps its place after the error before it.
+ */
+function asIfEachWasSent(errors: readonly GraphQLFormattedError[], sentBy: readonly (readonly number[])[]): GraphQLFormattedError[] {
+  const placed: Array<{ at: number; error: GraphQLFormattedError }> = [];
+  let at = -1;
+  for (const error of errors) {
+    const path = error.path;
+    const indexes = path && path[0] === '_entities' && typeof path[1] === 'number' ? sentBy[path[1]] : undefined;
+    if (!indexes) {
+      placed.push({ at, error });
+      continue;
+    }
+    for (const index of indexes) placed.push({ at: index, error: { ...error, path: ['_entities', index, ...path!.slice(2)] } });
+    at = indexes[0]!;
+  }
+  // Array.prototype.sort is stable: errors of one entity keep the subgraph's order.
+  return placed.sort((a, b) => a.at - b.at).map(({ error }) => error);
 }
 
 /**

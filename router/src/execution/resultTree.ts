@@ -73,6 +73,8 @@ export function mergeInto(target: ResultMap, source: ResultMap | null | undefine
         continue;
       }
       existing = target[key];
+      // Already adopted (entities that share a representation share its answer's objects): nothing to add.
+      if (existing === value) continue;
     }
     if (existing && isObject(value)) {
       mergeInto(existing as ResultMap, value);

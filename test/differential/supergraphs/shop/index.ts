@@ -77,24 +77,33 @@ export function shopFixture(data: ShopData = createShopData()): SupergraphFixtur
       {
         name: 'inventory',
         typeDefs: `${federation(['@key', '@external', '@requires'])}
-          type Book @key(fields: "upc") { upc: String! weight: Int! @external inStock: Boolean! shippingEstimate: Int! @requires(fields: "weight") }
-          type Furniture @key(fields: "upc") { upc: String! weight: Int! @external inStock: Boolean! shippingEstimate: Int! @requires(fields: "weight") }`,
+          type Book @key(fields: "upc") { upc: String! weight: Int! @external inStock: Boolean! shippingEstimate: Int! @requires(fields: "weight") restockInDays: Int }
+          type Furniture @key(fields: "upc") { upc: String! weight: Int! @external inStock: Boolean! shippingEstimate: Int! @requires(fields: "weight") restockInDays: Int }`,
         resolvers: {
           Book: {
             __resolveReference: (reference: { upc: string; weight?: number }) => reference,
             inStock: ({ upc }: { upc: string }) => upc.length % 2 === 0,
             shippingEstimate: ({ weight }: { weight: number }) => weight * 2,
+            restockInDays,
           },
           Furniture: {
             __resolveReference: (reference: { upc: string; weight?: number }) => reference,
             inStock: () => true,
             shippingEstimate: ({ weight }: { weight: number }) => weight * 5 + 30,
+            restockInDays,
           },
         },
       },
     ],
     operations: shopOperations,
   };
+}
+
+/** A field that fails for every fourth product (an error per entity inside an `_entities` answer). */
+function restockInDays({ upc }: { upc: string }): number {
+  const n = Number(upc.slice(1));
+  if (n % 4 === 1) throw new Error(`No restock date is known for ${upc}.`);
+  return n % 9;
 }
 
 /** The bench's nested query: every boundary crossed, lists of entities inside lists, fragments on an interface. */
@@ -128,6 +137,16 @@ const shopOperations: OperationCase[] = [
     variables: { yes: true },
   },
   { name: 'a root field answering null, and a missing entity', query: '{ product(upc: "none") { name } review(id: "r0") { product { upc name } } }' },
+  {
+    name: 'errors inside an _entities answer, for entities reached many times (each distinct one is sent once)',
+    errors: true,
+    query: '{ users { id reviews { id product { upc ... on Book { restockInDays } ... on Furniture { restockInDays name } } } } }',
+  },
+  {
+    name: 'the same errors below a list of lists, next to entities that answer',
+    errors: true,
+    query: '{ topProducts(first: 4) { upc ... on Book { reviews { author { reviews { product { __typename upc ... on Book { inStock later: restockInDays } ... on Furniture { restockInDays } } } } } } } }',
+  },
   { name: 'entities inside lists inside lists', query: '{ users { id reviews { id product { upc name ... on Book { reviews { author { name } } } } } } }' },
   { name: 'introspection through the router', query: '{ __schema { queryType { name } types { name kind } } __type(name: "Product") { name possibleTypes { name } fields { name } } }' },
   { name: 'introspection next to data, with a variable', query: 'query($t: String!) { __type(name: $t) { name kind } me { name } }', variables: { t: 'Book' } },
