@@ -120,6 +120,12 @@ export interface RouterConfig {
    * at once. Our executor only. Defaults to `adaptive`.
    */
   planAdmission: PlanAdmissionSetting;
+  /**
+   * `ROUTER_DEDUPE_REPRESENTATIONS`: an `_entities` fetch sends each distinct representation once, and
+   * each entity gets the answer for its own (as Apollo Router does); `false` sends one per entity, as
+   * stock Apollo Gateway does. Our executor only. Defaults to true.
+   */
+  dedupeRepresentations: boolean;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
   /** `ROUTER_WORKER_MAX_RESTARTS` within `ROUTER_WORKER_RESTART_WINDOW_S`: when the primary gives up on a crash-looping worker. */
@@ -244,6 +250,7 @@ export function loadConfig(env: Env): RouterConfig {
     },
     executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'ours'),
     planAdmission: readPlanAdmission(env),
+    dedupeRepresentations: readBoolean(env, 'ROUTER_DEDUPE_REPRESENTATIONS', true),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

@@ -1,4 +1,4 @@
-import type { Logger, TraceContext, Viewer } from '@fedstack/server';
+import type { AdmissionTicket, Logger, TraceContext, Viewer } from '@fedstack/server';
 
 /** What the router knows of one request: who is asking (from the verified token), its id and trace. */
 export interface RouterContext {
@@ -12,6 +12,9 @@ export interface RouterContext {
    * answer; useSettledRootNulls reads it.
    */
   rootNulls: Set<string>;
-  /** The bytes of the subgraphs' answers to this request's plan so far, which plan admission weighs operations by. */
-  receivedBytes: number;
+  /**
+   * The request's admission (`ROUTER_PLAN_ADMISSION`), when it has one: the data sources count the
+   * bytes of the subgraphs' answers on it, which the next requests like it are weighed by.
+   */
+  admission?: AdmissionTicket;
 }

@@ -1,6 +1,6 @@
 import { createMetrics, durationBuckets, type Metrics } from '@fedstack/server';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { PlanAdmission } from './execution/PlanAdmission';
+import type { PlanAdmission } from './inbound/admission/PlanAdmission';
 
 /** The router's metrics: every service's, plus its subgraph calls, response cache and trusted documents. */
 export interface RouterMetrics extends Metrics {
@@ -56,7 +56,7 @@ export function createRouterMetrics(): RouterMetrics {
   };
 }
 
-/** Reports what {@link PlanAdmission} does: plans running and waiting, what they hold, whether the CPU is saturated. */
+/** Reports what {@link PlanAdmission} does at the door: requests let in and waiting, what they hold, whether the CPU is saturated. */
 export function observePlanAdmission(metrics: Metrics, admission: PlanAdmission): void {
   const registers = [metrics.registry];
   const gauge = (name: string, help: string, read: () => number) =>
@@ -68,8 +68,8 @@ export function observePlanAdmission(metrics: Metrics, admission: PlanAdmission)
         this.set(read());
       },
     });
-  gauge('router_plans_running', 'Query plans running in this process.', () => admission.active);
-  gauge('router_plans_waiting', 'Query plans waiting to start, held back while the CPU is saturated.', () => admission.queued);
-  gauge('router_plans_held_bytes', 'Subgraph answer bytes the running query plans are expected to hold (each weighed by its last run).', () => admission.heldBytes);
-  gauge('router_cpu_saturated', 'Whether the event loop was found saturated (1) or not (0) by plan admission.', () => (admission.saturated ? 1 : 0));
+  gauge('router_plans_running', 'GraphQL requests let in by admission and not yet answered in this process (their plans running).', () => admission.active);
+  gauge('router_plans_waiting', 'GraphQL requests waiting at the door, their body read and nothing built from it, held back while the CPU is saturated.', () => admission.queued);
+  gauge('router_plans_held_bytes', 'Subgraph answer bytes the requests let in are expected to hold (each weighed by what requests like it received last).', () => admission.heldBytes);
+  gauge('router_cpu_saturated', 'Whether the event loop was found saturated (1) or not (0) by admission.', () => (admission.saturated ? 1 : 0));
 }

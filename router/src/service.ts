@@ -1,7 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createErrorFormatter, createLogger,  ErrorCode, GraphQLService, graphqlPath, useErrorReporting, useRequestMetrics, type Readiness } from '@fedstack/server';
-import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { GraphQLFormattedError } from 'graphql';
 import { createTokenVerifier } from './inbound/auth/createTokenVerifier';
 import { createResponseCache } from './inbound/cache/createResponseCache';
@@ -10,7 +9,9 @@ import { createRouterMetrics, observePlanAdmission } from './metrics';
 import type { RouterConfig } from './config';
 import { corsAllowedHeaders } from './inbound/corsAllowedHeaders';
 import type { RouterContext } from './context';
-import { createSharedStringify, ExecutingGateway, PlanAdmission } from './execution';
+import { createSharedStringify, ExecutingGateway } from './execution';
+import { createRequestAdmission } from './inbound/admission/createRequestAdmission';
+import { PlanAdmission } from './inbound/admission/PlanAdmission';
 import { createGateway, type SubgraphEndpoints } from './execution/createGateway';
 import { createTrustedDocuments } from './inbound/persisted/createTrustedDocuments';
 import { createPlaygroundRoute } from './playground/createPlaygroundRoute';
@@ -45,7 +46,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
   if (responseCache) gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => responseCache.setSupergraph(coreSupergraphSdl));
   const apollo = new ApolloServer<RouterContext>({
     // Apollo Gateway loads and plans either way; ROUTER_EXECUTOR says who runs the plans.
-    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan, admission, receivedBytes }) : gateway,
+    gateway: config.executor === 'ours' ? new ExecutingGateway(gateway, { services, exposeQueryPlan: config.exposeQueryPlan, dedupeRepresentations: config.dedupeRepresentations }) : gateway,
     logger,
     introspection: config.introspection,
     // Ids are resolved by trustedDocuments before Apollo Server sees a request; its own automatic
@@ -75,13 +76,13 @@ export function createRouterService(config: RouterConfig, options: RouterService
     name: 'router',
     apollo,
     // An invalid or expired token fails the whole request with 401: never silently anonymous.
-    context: async (request, { requestId, trace, logger: requestLogger }) => ({
+    context: async (request, { requestId, trace, logger: requestLogger, ticket }) => ({
       viewer: await verifyToken(request.headers.authorization),
       requestId,
       trace,
       logger: requestLogger,
       rootNulls: new Set(),
-      receivedBytes: 0,
+      admission: ticket,
     }),
     metrics,
     collectMetrics: options.clusterMetrics ? collectClusterMetrics(metrics.registry) : undefined,
@@ -96,6 +97,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
     allowedHeaders: corsAllowedHeaders,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
+    admission: admission ? createRequestAdmission(admission) : undefined,
     onStopped: async () => {
       stopAdmission?.();
       await Promise.all([responseCache?.close(), trustedDocuments.close(), closeSubgraphClient()]);
@@ -138,7 +140,3 @@ function createPlanAdmission(config: RouterConfig): PlanAdmission | undefined {
   return undefined;
 }
 
-/** What a request's plan received from the subgraphs, as the router's data sources counted it. */
-function receivedBytes(requestContext: GatewayGraphQLRequestContext): number {
-  return (requestContext.context as Partial<RouterContext>).receivedBytes ?? 0;
-}

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { writeFiller } from '@fedstack/devkit';
 import { useErrorReporting } from './errors';
-import { GraphQLService, type RequestScope } from './httpServer';
+import { GraphQLService, type AdmissionTicket, type RequestAdmission, type RequestScope } from './httpServer';
 import { createLogger, type Logger } from './logger';
 
 const typeDefs = `type Query { slow(ms: Int!): String! fast: String! }`;
@@ -27,7 +27,7 @@ beforeEach(() => {
   slowStarted = new Promise((resolve) => (markSlowStarted = resolve));
 });
 
-function createService(shutdownGraceMs?: number, options: { maxBodyBytes?: number; plugins?: ApolloServerPlugin<{ logger: Logger }>[]; logger?: Logger } = {}) {
+function createService(shutdownGraceMs?: number, options: { maxBodyBytes?: number; plugins?: ApolloServerPlugin<{ logger: Logger }>[]; logger?: Logger; admission?: RequestAdmission } = {}) {
   return new GraphQLService<{ logger: Logger }>({
     name: 'test',
     apollo: new ApolloServer<{ logger: Logger }>({ typeDefs, resolvers, stopOnTerminationSignals: false, plugins: options.plugins, logger: options.logger ?? createLogger('test', 'silent') }),
@@ -37,7 +37,61 @@ function createService(shutdownGraceMs?: number, options: { maxBodyBytes?: numbe
     logger: options.logger ?? createLogger('test', 'silent'),
     shutdownGraceMs,
     maxBodyBytes: options.maxBodyBytes,
+    admission: options.admission,
   });
+}
+
+/**
+ * An admission that lets one request in at a time, and the next only when the test says so: what the
+ * door must do with each (wait, go on, and leave once) without the router's controller.
+ */
+function oneAtATime() {
+  const keys: string[] = [];
+  const waiting: Array<(ticket: AdmissionTicket) => void> = [];
+  let inside = 0;
+  let left = 0;
+  const ticket = (): AdmissionTicket => ({
+    receivedBytes: 0,
+    leave() {
+      inside--;
+      left++;
+    },
+  });
+  const admission: RequestAdmission = {
+    enter(key) {
+      keys.push(key);
+      if (inside === 0 && waiting.length === 0) {
+        inside++;
+        return ticket();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+  return {
+    admission,
+    keys,
+    get waiting() {
+      return waiting.length;
+    },
+    get left() {
+      return left;
+    },
+    /** Lets the longest-waiting request in. */
+    next() {
+      inside++;
+      waiting.shift()!(ticket());
+    },
+  };
+}
+
+/** Polls `probe` until it holds, up to a bound (never a fixed sleep). */
+async function until(what: string, probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (probe()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** A logger that keeps each line with the bindings of the logger that wrote it. */
@@ -88,6 +142,40 @@ function post(url: string, query: string, agentKeepAlive = true): Promise<{ stat
 }
 
 describe('GraphQLService', () => {
+  it('holds a GraphQL request at its admission, with its body read, and every ticket is left once (the client that left while waiting too)', async () => {
+    const door = oneAtATime();
+    const service = createService(undefined, { admission: door.admission });
+    const url = await service.start();
+    try {
+      const first = post(url, '{ slow(ms: 50) }');
+      await slowStarted;
+      // The second waits at the door while the first runs: its resolver has not started.
+      const second = post(url, '{ fast }');
+      await until('the second request at the door', () => door.waiting === 1);
+      expect(door.keys[1]).toBe('POST /graphql\n{"query":"{ fast }"}');
+      // A third whose client gives up while it waits.
+      const third = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      third.on('error', () => {});
+      third.end(JSON.stringify({ query: '{ fast }' }));
+      await until('the third request at the door', () => door.waiting === 2);
+      third.destroy();
+
+      expect(JSON.parse((await first).body)).toEqual({ data: { slow: 'done' } });
+      await until('the first ticket left', () => door.left === 1);
+      door.next();
+      expect(JSON.parse((await second).body)).toEqual({ data: { fast: 'ok' } });
+      await until('the second ticket left', () => door.left === 2);
+      // Its client is gone: let in, it answers no one and leaves at once (else the door stays shut).
+      door.next();
+      await until('the third ticket left', () => door.left === 3);
+      expect(door.waiting).toBe(0);
+      // Health and metrics never wait at the door.
+      expect(door.keys).toHaveLength(3);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('moves through its lifecycle states', async () => {
     const service = createService();
     expect(service.state).toBe('initialized');

@@ -26,6 +26,29 @@ export interface RequestScope {
   trace: TraceContext;
   /** The service's logger, with `requestId` and `traceId` on every line. */
   logger: Logger;
+  /** The request's admission, when the service has {@link GraphQLServiceOptions.admission}. */
+  ticket?: AdmissionTicket;
+}
+
+/**
+ * Holds GraphQL requests at the door while the process is saturated: the router's (see
+ * router/src/inbound/admission). A request waits with its body read and nothing built from it yet.
+ */
+export interface RequestAdmission {
+  /**
+   * Lets a request in, at once or (a promise) when it may go on. `key` tells requests that cost alike:
+   * the method, the URL and the body; empty when the body is too long to keep as a key. Every ticket is
+   * left once, when the answer is sent or the client left.
+   */
+  enter(key: string): AdmissionTicket | Promise<AdmissionTicket>;
+}
+
+/** One request let in by a {@link RequestAdmission}. */
+export interface AdmissionTicket {
+  /** What the request's work received from upstream (the router's subgraph answers), in bytes, as counted so far. */
+  receivedBytes: number;
+  /** The request is over (answered, or its client left): its place goes to the next. */
+  leave(): void;
 }
 
 /** How to serve one Apollo Server over HTTP. */
@@ -78,6 +101,8 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
    * parsed (router/src/inbound/persisted).
    */
   prepareRequest?: (request: HTTPGraphQLRequest, incoming: IncomingMessage, scope: RequestScope) => Promise<PreparedRequest>;
+  /** Holds GraphQL requests back, once their body is read, while the process is saturated. */
+  admission?: RequestAdmission;
 }
 
 /** What {@link GraphQLServiceOptions.prepareRequest} decides: run this request, or send this answer. */
@@ -97,6 +122,9 @@ export type RouteHandler = (request: IncomingMessage, response: ServerResponse, 
  */
 const discardBodyLimitBytes = 64 * 1024 * 1024;
 const discardBodyTimeoutMs = 10_000;
+
+/** Longer bodies are weighed as unknown by admission (by the average), not kept as keys. */
+const maxAdmissionKey = 4096;
 
 /** The path GraphQL is served at, on every service. */
 export const graphqlPath = '/graphql';
@@ -237,6 +265,18 @@ export class GraphQLService<TContext extends BaseContext> {
     if (check && !check.ok) {
       scope.logger.warn(`refused a ${req.method} ${url.pathname} request: ${check.reason}`);
       return sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, 'This service only answers requests signed by the router.'));
+    }
+    if (this.options.admission) {
+      let gone = false;
+      const onGone = () => (gone = true);
+      res.once('close', onGone);
+      const entered = this.options.admission.enter(raw.length <= maxAdmissionKey ? `${req.method ?? ''} ${req.url ?? ''}\n${raw}` : '');
+      const ticket = entered instanceof Promise ? await entered : entered;
+      res.off('close', onGone);
+      // The client left while the request waited: nothing to answer.
+      if (gone) return ticket.leave();
+      res.once('close', () => ticket.leave());
+      scope.ticket = ticket;
     }
     if (req.method === 'POST') {
       if (/^application\/(graphql-response\+)?json\s*(;|$)/i.test(headers.get('content-type') ?? '')) {

@@ -8,7 +8,7 @@ export type { CommonConfig, Env } from './config';
 export { badUserInput, codedError, createErrorFormatter, ErrorCode, errorStatus, isPublicCode, requestError, useErrorReporting } from './errors';
 export type { FailureRecognizer } from './errors';
 export { graphqlPath, GraphQLService } from './httpServer';
-export type { GraphQLServiceOptions, PreparedRequest, Readiness, RequestScope, RouteHandler, ServiceState } from './httpServer';
+export type { AdmissionTicket, GraphQLServiceOptions, PreparedRequest, Readiness, RequestAdmission, RequestScope, RouteHandler, ServiceState } from './httpServer';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createMetrics, durationBuckets, useRequestMetrics } from './metrics';

@@ -26,7 +26,6 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { compileResponseShaper, type ResponseShaper } from './compileResponseShaper';
 import { executePlan } from './executePlan';
-import type { PlanAdmission } from './PlanAdmission';
 import { hasOwn, type ResultMap } from './resultTree';
 import { readRequiresWithArguments, rewriteRequiresArguments, type RequiresWithArguments } from './rewriteRequiresArguments';
 import { TypeMatcher } from './TypeMatcher';
@@ -41,21 +40,14 @@ export interface ExecutingGatewayOptions {
   services: ReadonlyMap<string, GraphQLDataSource>;
   /** Answer `Apollo-Query-Plan-Experimental` with the plan, as the gateway's `__exposeQueryPlanExperimental`. */
   exposeQueryPlan: boolean;
-  /** How many plans run at once (see {@link PlanAdmission}); every plan starts at once without it. */
-  admission?: PlanAdmission;
-  /**
-   * The subgraph answer bytes a request's plan received, read once the plan has run: how the
-   * {@link admission} weighs the operation's next runs.
-   */
-  receivedBytes?: (requestContext: GatewayGraphQLRequestContext) => number;
+  /** Send each distinct representation of an `_entities` fetch once (see executePlan). Defaults to true. */
+  dedupeRepresentations?: boolean;
   /** Operations whose plan and compiled shaper are kept per supergraph; the oldest goes first. Defaults to 1000. */
   maxOperations?: number;
 }
 
 /** One operation, planned and compiled once per supergraph. */
 interface CompiledOperation {
-  /** What its last runs received from the subgraphs, in bytes (a running average; 0 before the first). */
-  weight: number;
   plan: QueryPlan;
   operation: Operation;
   shape: ResponseShaper;
@@ -143,22 +135,7 @@ export class ExecutingGateway implements GatewayInterface {
       state.operations.set(key, compiled);
     }
 
-    const admission = this.options.admission;
-    let response: GatewayExecutionResult;
-    if (admission) {
-      const weight = compiled.weight;
-      const waiting = admission.admit(weight);
-      if (waiting) await waiting;
-      try {
-        response = await this.run(state, compiled, requestContext);
-      } finally {
-        admission.release(weight);
-      }
-      const received = this.options.receivedBytes?.(requestContext) ?? 0;
-      compiled.weight = compiled.weight === 0 ? received : Math.round((compiled.weight * 3 + received) / 4);
-    } else {
-      response = await this.run(state, compiled, requestContext);
-    }
+    const response = await this.run(state, compiled, requestContext);
     const http = request.http;
     const showQueryPlan = this.options.exposeQueryPlan && http?.headers.get('Apollo-Query-Plan-Experimental');
     if (showQueryPlan) {
@@ -178,7 +155,7 @@ export class ExecutingGateway implements GatewayInterface {
     const node = compiled.plan.node;
     if (node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
     if (node) {
-      await executePlan({ services: this.options.services, requestContext, variableDefinitions: compiled.operation.variableDefinitions, types: state.types, errors }, node, data);
+      await executePlan({ services: this.options.services, requestContext, variableDefinitions: compiled.operation.variableDefinitions, types: state.types, errors, dedupeRepresentations: this.options.dedupeRepresentations ?? true }, node, data);
     }
     let shaped;
     try {
@@ -219,7 +196,7 @@ function compileOperation(state: SchemaState, document: DocumentNode, operationN
       return hasOwn(data, responseName) ? data[responseName] : undefined;
     };
   });
-  return { weight: 0, plan, operation, shape, variableDefinitions: operationNode.variableDefinitions };
+  return { plan, operation, shape, variableDefinitions: operationNode.variableDefinitions };
 }
 
 /** A query of one introspection field with the variables it uses (stock's `makeIntrospectionQueryDocument`). */

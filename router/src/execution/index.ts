@@ -1,4 +1,3 @@
 /** The router's executor of query plans: what runs after Apollo Gateway has planned an operation. */
 export { ExecutingGateway, type ExecutingGatewayOptions } from './ExecutingGateway';
 export { createSharedStringify } from './createSharedStringify';
-export { PlanAdmission } from './PlanAdmission';

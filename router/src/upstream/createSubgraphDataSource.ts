@@ -49,7 +49,7 @@ export function createSubgraphDataSource(options: SubgraphDataSourceOptions): Gr
       // Stock sends the request's own fields in their order (query, variables, operationName), `http` left out.
       const body = JSON.stringify(request.http === undefined ? request : { ...request, http: undefined });
       const response = await fetcher(url, { method: 'POST', headers, body });
-      if (context.receivedBytes !== undefined && response instanceof BufferResponse) context.receivedBytes += response.byteLength;
+      if (context.admission && response instanceof BufferResponse) context.admission.receivedBytes += response.byteLength;
       if (!response.ok) throw await errorFromResponse(response);
       const parsed = await parseBody(response);
       if (!isObject(parsed)) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);

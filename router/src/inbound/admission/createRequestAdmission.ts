@@ -1,0 +1,51 @@
+import type { AdmissionTicket, RequestAdmission } from '@fedstack/server';
+import type { PlanAdmission } from './PlanAdmission';
+
+/** Request keys whose weight is remembered; the oldest is forgotten first. */
+const maxKeys = 1000;
+
+/**
+ * The router's door (`ROUTER_PLAN_ADMISSION`): each GraphQL request waits, its body read and nothing
+ * built from it, until {@link PlanAdmission} lets it in. Held there rather than before its plan, a
+ * waiting request holds a string, where Apollo Server's pipeline would have given it a request context,
+ * its variables, the limits' analysis and the plugins' state: with 50 clients and room for 3, those
+ * outlived young-generation collections, were promoted, and cost a fifth of the CPU
+ * (docs/performance.md, "Requests held at the door").
+ *
+ * A request is weighed by the subgraph answer bytes that requests with the same key (method, URL and
+ * body) received on their last runs, and by the average over all requests when its key is new or its
+ * body too long to keep as a key (empty). A request the response cache or inbound deduplication answers receives nothing, so those
+ * weigh next to nothing and go in together: fifty identical requests still share one execution.
+ */
+export function createRequestAdmission(admission: PlanAdmission): RequestAdmission {
+  const weights = new Map<string, number>();
+  let average = 0;
+
+  const enter = (key: string, weight: number): AdmissionTicket => {
+    let left = false;
+    return {
+      receivedBytes: 0,
+      leave() {
+        if (left) return;
+        left = true;
+        admission.release(weight);
+        const received = this.receivedBytes;
+        average = average === 0 ? received : Math.round((average * 15 + received) / 16);
+        if (key === '') return;
+        const before = weights.get(key);
+        // Re-inserted, so the Map's order is the order of last use and the first key is the stalest.
+        weights.delete(key);
+        if (weights.size >= maxKeys) weights.delete(weights.keys().next().value!);
+        weights.set(key, before === undefined ? received : Math.round((before * 3 + received) / 4));
+      },
+    };
+  };
+
+  return {
+    enter(key) {
+      const weight = (key === '' ? undefined : weights.get(key)) ?? average;
+      const waiting = admission.admit(weight);
+      return waiting ? waiting.then(() => enter(key, weight)) : enter(key, weight);
+    },
+  };
+}
