@@ -97,7 +97,7 @@ export function createRouterService(config: RouterConfig, options: RouterService
     allowedHeaders: corsAllowedHeaders,
     routes: config.playground ? createPlaygroundRoute({ graphqlPath }) : undefined,
     prepareRequest: (request, incoming) => trustedDocuments.prepareRequest(request, incoming),
-    admission: admission ? createRequestAdmission(admission) : undefined,
+    admission: admission ? createRequestAdmission(admission, { sharesInFlight: config.dedupeInboundQueries }) : undefined,
     onStopped: async () => {
       stopAdmission?.();
       await Promise.all([responseCache?.close(), trustedDocuments.close(), closeSubgraphClient()]);

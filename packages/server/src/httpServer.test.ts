@@ -152,7 +152,7 @@ describe('GraphQLService', () => {
       // The second waits at the door while the first runs: its resolver has not started.
       const second = post(url, '{ fast }');
       await until('the second request at the door', () => door.waiting === 1);
-      expect(door.keys[1]).toBe('POST /graphql\n{"query":"{ fast }"}');
+      expect(door.keys[1]).toBe('POST /graphql\n\n{"query":"{ fast }"}');
       // A third whose client gives up while it waits.
       const third = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } });
       third.on('error', () => {});

@@ -36,9 +36,10 @@ export interface RequestScope {
  */
 export interface RequestAdmission {
   /**
-   * Lets a request in, at once or (a promise) when it may go on. `key` tells requests that cost alike:
-   * the method, the URL and the body; empty when the body is too long to keep as a key. Every ticket is
-   * left once, when the answer is sent or the client left.
+   * Lets a request in, at once or (a promise) when it may go on. `key` tells requests that cost alike
+   * and may share one execution: the method, the URL, the `Authorization` header and the body; empty
+   * when the body is too long to keep as a key. Every ticket is left once, when the answer is sent or
+   * the client left.
    */
   enter(key: string): AdmissionTicket | Promise<AdmissionTicket>;
 }
@@ -270,7 +271,7 @@ export class GraphQLService<TContext extends BaseContext> {
       let gone = false;
       const onGone = () => (gone = true);
       res.once('close', onGone);
-      const entered = this.options.admission.enter(raw.length <= maxAdmissionKey ? `${req.method ?? ''} ${req.url ?? ''}\n${raw}` : '');
+      const entered = this.options.admission.enter(raw.length <= maxAdmissionKey ? `${req.method ?? ''} ${req.url ?? ''}\n${req.headers.authorization ?? ''}\n${raw}` : '');
       const ticket = entered instanceof Promise ? await entered : entered;
       res.off('close', onGone);
       // The client left while the request waited: nothing to answer.

@@ -23,24 +23,25 @@ interface Waiting {
 }
 
 /**
- * How many query plans run at once in this process.
+ * How many requests, each running its query plan, are let in at once in this process: the controller
+ * behind the router's door (createRequestAdmission.ts), with weights that the door supplies.
  *
- * A router whose CPU is saturated gains nothing from starting another plan: the plan only waits its
- * turn on the event loop, and everything it has received (subgraph answers, the response tree) waits
- * with it. With 50 plans of 90 KB answers interleaved, that data outlives several young-generation
- * collections, is copied and promoted, and the garbage collector takes a fifth of the CPU
- * (docs/performance.md, "Plans admitted while the CPU is saturated"). Held back before their plan starts,
- * the same requests wait as a parsed document each, and each admitted plan runs to its end in a few
- * turns of the loop.
+ * A router whose CPU is saturated gains nothing from letting another request in: it only waits its
+ * turn on the event loop, and everything it has been given (its request context, subgraph answers, the
+ * response tree) waits with it. With 50 plans of 90 KB answers interleaved, that data outlives several
+ * young-generation collections, is copied and promoted, and the garbage collector takes a fifth of the
+ * CPU (docs/performance.md, "Plans admitted while the CPU is saturated" and "Requests held at the
+ * door"). Held back at the door, the same requests wait as a body each, and each one let in runs to its
+ * end in a few turns of the loop.
  *
- * What counts is the data, not the number of plans: a hundred plans of 2 KB each cost the collector
- * less than three of 300 KB. So `adaptive` admission weighs each plan by the subgraph answer bytes its
- * operation received on its last run. Once a sample finds the event loop saturated (utilisation
- * ≥ {@link saturatedAt}), it starts a plan only when the weights of those running stay within the
- * budget; one plan always runs. Each sample with time to spare (below {@link spareBelow}) doubles what
- * they may hold, until there is no limit again. Plans that wait on slow
- * subgraphs leave the event loop idle, so a router bound by its database is never saturated and never
- * holds a plan back. Waiting plans start in arrival order.
+ * What counts is the data, not the number of requests: a hundred of 2 KB each cost the collector less
+ * than three of 300 KB. So `adaptive` admission weighs each by the subgraph answer bytes that requests
+ * like it received last. Once a sample finds the event loop saturated (utilisation ≥
+ * {@link saturatedAt}), it lets one in only when the weights of those inside stay within the budget;
+ * one always goes in. Each sample with time to spare (below {@link spareBelow}) doubles what they may
+ * hold, until there is no limit again. Requests that wait on slow subgraphs leave the event loop idle,
+ * so a router bound by its database is never saturated and never holds one back. Waiting requests go
+ * in in arrival order.
  */
 export class PlanAdmission {
   private running = 0;

@@ -14,20 +14,51 @@ const maxKeys = 1000;
  *
  * A request is weighed by the subgraph answer bytes that requests with the same key (method, URL and
  * body) received on their last runs, and by the average over all requests when its key is new or its
- * body too long to keep as a key (empty). A request the response cache or inbound deduplication answers receives nothing, so those
- * weigh next to nothing and go in together: fifty identical requests still share one execution.
+ * body too long to keep as a key (empty). A request the response cache answers receives nothing, so
+ * those weigh next to nothing; with inbound deduplication (`sharesInFlight`), a request identical to
+ * one inside joins it at once: fifty identical requests still share one execution.
  */
-export function createRequestAdmission(admission: PlanAdmission): RequestAdmission {
+export function createRequestAdmission(admission: PlanAdmission, options: { sharesInFlight: boolean }): RequestAdmission {
   const weights = new Map<string, number>();
+  /** Per key, the requests inside now (let in or joined). */
+  const inside = new Map<string, number>();
   let average = 0;
 
-  const enter = (key: string, weight: number): AdmissionTicket => {
+  const count = (key: string, by: 1 | -1) => {
+    if (key === '') return;
+    const now = (inside.get(key) ?? 0) + by;
+    if (now === 0) inside.delete(key);
+    else inside.set(key, now);
+  };
+
+  /**
+   * A request identical to one inside (same key: the same identity asking the same thing), where
+   * identical requests share one execution: it joins at once, outside the budget and ahead of the
+   * queue, as waiting on the execution in flight costs next to nothing; and what it receives (nothing)
+   * does not lower its key's weight.
+   */
+  const join = (key: string): AdmissionTicket => {
+    count(key, 1);
     let left = false;
     return {
       receivedBytes: 0,
       leave() {
         if (left) return;
         left = true;
+        count(key, -1);
+      },
+    };
+  };
+
+  const enter = (key: string, weight: number): AdmissionTicket => {
+    count(key, 1);
+    let left = false;
+    return {
+      receivedBytes: 0,
+      leave() {
+        if (left) return;
+        left = true;
+        count(key, -1);
         admission.release(weight);
         const received = this.receivedBytes;
         average = average === 0 ? received : Math.round((average * 15 + received) / 16);
@@ -43,6 +74,7 @@ export function createRequestAdmission(admission: PlanAdmission): RequestAdmissi
 
   return {
     enter(key) {
+      if (options.sharesInFlight && key !== '' && inside.has(key)) return join(key);
       const weight = (key === '' ? undefined : weights.get(key)) ?? average;
       const waiting = admission.admit(weight);
       return waiting ? waiting.then(() => enter(key, weight)) : enter(key, weight);
