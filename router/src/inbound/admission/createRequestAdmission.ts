@@ -32,12 +32,12 @@ export function createRequestAdmission(admission: PlanAdmission, options: { shar
   };
 
   /**
-   * A request identical to one inside (same key: the same identity asking the same thing), where
-   * identical requests share one execution: it joins at once, outside the budget and ahead of the
-   * queue, as waiting on the execution in flight costs next to nothing; and what it receives (nothing)
-   * does not lower its key's weight.
+   * A ticket for a request inside: let in with `weight`, or (undefined) joined to an identical request
+   * inside, where identical requests share one execution. One that joins goes in at once, outside the
+   * budget and ahead of the queue, as waiting on the execution in flight costs next to nothing; and what
+   * it receives (nothing) does not lower its key's weight.
    */
-  const join = (key: string): AdmissionTicket => {
+  const ticket = (key: string, weight: number | undefined): AdmissionTicket => {
     count(key, 1);
     let left = false;
     return {
@@ -46,19 +46,7 @@ export function createRequestAdmission(admission: PlanAdmission, options: { shar
         if (left) return;
         left = true;
         count(key, -1);
-      },
-    };
-  };
-
-  const enter = (key: string, weight: number): AdmissionTicket => {
-    count(key, 1);
-    let left = false;
-    return {
-      receivedBytes: 0,
-      leave() {
-        if (left) return;
-        left = true;
-        count(key, -1);
+        if (weight === undefined) return;
         admission.release(weight);
         const received = this.receivedBytes;
         average = average === 0 ? received : Math.round((average * 15 + received) / 16);
@@ -74,10 +62,10 @@ export function createRequestAdmission(admission: PlanAdmission, options: { shar
 
   return {
     enter(key) {
-      if (options.sharesInFlight && key !== '' && inside.has(key)) return join(key);
+      if (options.sharesInFlight && key !== '' && inside.has(key)) return ticket(key, undefined);
       const weight = (key === '' ? undefined : weights.get(key)) ?? average;
       const waiting = admission.admit(weight);
-      return waiting ? waiting.then(() => enter(key, weight)) : enter(key, weight);
+      return waiting ? waiting.then(() => ticket(key, weight)) : ticket(key, weight);
     },
   };
 }
