@@ -105,13 +105,15 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     build = compileRepresentation(fetch.requires, run.types);
     representationBuilders.set(fetch, build);
   }
-  // Each distinct representation is sent once; `groups[n]` lists the entities (their indexes in
-  // `entities`) that representation n stands for, and `sentBy[n]` the index each of them would have had
-  // in stock's list, where every entity is sent: an error at `_entities.n` is reported at each of them.
+  // `representationToEntity[n]`: the entity (its index in `entities`) representation n was built from.
+  // With dedupeRepresentations each distinct representation is sent once; `groups[n]` lists every
+  // entity it stands for, and `sentBy[n]` the index each of them would have had in stock's list, where
+  // every entity is sent: an error at `_entities.n` is reported at each of them. Without, neither is built.
   const representations: ResultMap[] = [];
-  const groups: number[][] = [];
-  const sentBy: number[][] = [];
+  const representationToEntity: number[] = [];
   const distinct = run.dedupeRepresentations ? new RepresentationIndex() : undefined;
+  const groups: number[][] | undefined = distinct ? [] : undefined;
+  const sentBy: number[][] | undefined = distinct ? [] : undefined;
   let built = 0;
   for (let i = 0; i < entities.length; i++) {
     const representation = build(entities[i]!);
@@ -120,11 +122,12 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
       const number = distinct ? distinct.numberOf(representation) : representations.length;
       if (number === representations.length) {
         representations.push(representation);
-        groups.push([i]);
-        sentBy.push([built]);
+        representationToEntity.push(i);
+        groups?.push([i]);
+        sentBy?.push([built]);
       } else {
-        groups[number]!.push(i);
-        sentBy[number]!.push(built);
+        groups![number]!.push(i);
+        sentBy![number]!.push(built);
       }
       built++;
     }
@@ -140,12 +143,16 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   for (let n = 0; n < receivedEntities.length; n++) {
     const receivedEntity = receivedEntities[n] as ResultMap | null;
-    const group = groups[n]!;
-    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entities[group[0]!]!.__typename;
+    const entity = entities[representationToEntity[n]!]!;
+    if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entity.__typename;
     applyRewrites(run.types, fetch.outputRewrites, receivedEntity);
+    if (!groups) {
+      mergeInto(entity, receivedEntity);
+      continue;
+    }
     // Entities that share a representation share what the subgraph answered for it: the same entity,
     // reached on the same path of the plan, so every later fetch below it is the same for each.
-    for (const i of group) mergeInto(entities[i]!, receivedEntity);
+    for (const i of groups[n]!) mergeInto(entities[i]!, receivedEntity);
   }
 }
 
