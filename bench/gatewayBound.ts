@@ -10,12 +10,18 @@
  * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`); Hive
  * Gateway with its subgraph and inbound deduplication on (`hive-dedup`), what `router` is held against.
  *
- * Flags: --duration S (per target and scenario, default 10), --warmup S (default 3), --profile (also
+ * Every target of a scenario is started first and stays up; each is warmed up, then measured in
+ * `--rounds` windows with the targets' order rotated each round, and reported as medians, its ratios
+ * to stock as the median of each round's ratio: load from outside falls on every target alike.
+ *
+ * Flags: --duration S (per target, scenario and round, default 10), --rounds N (default 1), --warmup S
+ * (default 3), --variant name:KEY=value,KEY=value (repeatable: `plain-ours` with these settings, as
+ * target `variant:name`), --json FILE (the medians and every round), --profile (also
  * write a CPU profile of stock and of each plain router, summarised at the end over the measured load
  * only), --scenarios a,b, --targets a,b, --node-flags '…' (V8 or Node flags for every target alike,
  * such as `--max-semi-space-size=64`: tuning that helps one helps all, so it is never given to one).
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -39,10 +45,26 @@ const scenarios = {
 } as const;
 type ScenarioName = keyof typeof scenarios;
 
-/** One target under one scenario. */
+/** A target: one of {@link targets}, or a variant of `plain-ours` given with `--variant`. */
+type TargetName = Target | `variant:${string}`;
+
+/** One target under one scenario: medians over the rounds, and each round's numbers. */
 interface Measurement {
   scenario: ScenarioName;
-  target: Target;
+  target: TargetName;
+  requestsPerSecond: number;
+  cpuMsPerRequest: number;
+  p50: number;
+  p99: number;
+  bytesPerRequest: number;
+  failures: number;
+  /** Per round, in order: the same fields for that round's window alone. */
+  rounds: RoundResult[];
+  /** Medians over the rounds of this target's figure divided by stock's in the same round (null without stock). */
+  roundRatios: { requestsPerSecond: number; cpu: number; p99: number } | null;
+}
+
+interface RoundResult {
   requestsPerSecond: number;
   cpuMsPerRequest: number;
   p50: number;
@@ -56,20 +78,38 @@ function flag(name: string): string | undefined {
   return index >= 0 ? (process.argv[index + 1] ?? '') : undefined;
 }
 
+/** Every value of a flag that may be repeated. */
+function flags(name: string): string[] {
+  return process.argv.flatMap((arg, index) => (arg === `--${name}` && index + 1 < process.argv.length ? [process.argv[index + 1]!] : []));
+}
+
 const duration = Number(flag('duration') ?? 10);
 const warmup = Number(flag('warmup') ?? 3);
+const rounds = Math.max(1, Number(flag('rounds') ?? 1));
 const profile = process.argv.includes('--profile');
 const chosenScenarios = (flag('scenarios')?.split(',') ?? Object.keys(scenarios)) as ScenarioName[];
-const chosenTargets = (flag('targets')?.split(',') ?? [...targets]) as Target[];
+/** `--variant name:KEY=value,KEY=value`: `plain-ours` with these settings, measured as target `variant:name`. */
+const variants = new Map(
+  flags('variant').map((text) => {
+    const [name, settings = ''] = text.split(/:(.*)/s);
+    const env = Object.fromEntries(settings.split(',').filter((pair) => pair.includes('=')).map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    return [`variant:${name}` as const, env];
+  }),
+);
+const chosenTargets: TargetName[] = [...((flag('targets')?.split(',') ?? [...targets]) as Target[]), ...variants.keys()];
 const extraNodeFlags = flag('node-flags')?.split(' ').filter((part) => part !== '') ?? [];
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-bound-profiles-'));
 /** Per `scenario-target`, when its measured load ran (monotonic clock, the one CPU profiles are stamped with). */
-const measuredWindows = new Map<string, readonly [bigint, bigint]>();
+const measuredWindows = new Map<string, Array<readonly [bigint, bigint]>>();
+
+function profiled(target: TargetName): boolean {
+  return profile && (target === 'apollo-gateway' || target.startsWith('plain-') || target.startsWith('variant:'));
+}
 
 /** Starts a target pinned to core 1 over a supergraph file. */
-async function startTarget(target: Target, supergraphPath: string, scenario: ScenarioName): Promise<{ url: string; process: ServiceProcess }> {
+async function startTarget(target: TargetName, supergraphPath: string, scenario: ScenarioName): Promise<{ url: string; process: ServiceProcess }> {
   const port = await freePort();
-  const nodeFlags = ['--max-old-space-size=1024', ...extraNodeFlags, ...(profile && (target === 'apollo-gateway' || target.startsWith('plain-')) ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target}`)}`] : [])];
+  const nodeFlags = ['--max-old-space-size=1024', ...extraNodeFlags, ...(profiled(target) ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target.replace(':', '-')}`)}`] : [])];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SUPERGRAPH_PATH: supergraphPath };
   if (target === 'apollo-gateway' || target === 'hive-dedup') {
     const entry = target === 'apollo-gateway' ? 'bench/services/stockGateway.ts' : 'bench/services/hiveGateway.ts';
@@ -80,12 +120,13 @@ async function startTarget(target: Target, supergraphPath: string, scenario: Sce
   const secrets = Object.fromEntries(['users', 'orders', 'products', 'reviews', 'accounts', 'inventory'].map((name) => [`SUBGRAPH_${name.toUpperCase()}_SECRET`, 's'.repeat(40)]));
   const subgraphSecrets = Object.fromEntries(Object.entries(secrets).filter(([key]) => (scenarios[scenario].fixture === 'shop' ? !/USERS|ORDERS/.test(key) : /USERS|ORDERS/.test(key))));
   const plain = target === 'router' ? {} : { DEDUPE_SUBGRAPH_REQUESTS: 'false', DEDUPE_INBOUND_QUERIES: 'false', RESPONSE_CACHE: 'false' };
+  const variant = target.startsWith('variant:') ? variants.get(target as `variant:${string}`) : undefined;
   const child = pinned(
     ServiceProcess.start({
       ipc: true,
       name: target,
       entry: 'router/src/index.ts',
-      env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', PERSISTED_DOCUMENTS: 'off', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours' },
+      env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', PERSISTED_DOCUMENTS: 'off', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours', ...variant },
       nodeFlags,
     }),
   );
@@ -108,33 +149,99 @@ function autocannon(url: string, body: string, seconds: number): Promise<{ reque
   });
 }
 
-async function measure(scenario: ScenarioName, target: Target, supergraphPath: string): Promise<Measurement> {
+interface Running {
+  target: TargetName;
+  url: string;
+  process: ServiceProcess;
+}
+
+/** Starts a target, checks its first answer and warms it up. */
+async function prepare(scenario: ScenarioName, target: TargetName, supergraphPath: string): Promise<Running> {
   const running = await startTarget(target, supergraphPath, scenario);
-  try {
-    const { body } = scenarios[scenario];
-    const first = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const text = await first.text();
-    if (first.status !== 200 || text.includes('"errors"')) throw new Error(`${target} answered ${scenario} wrongly: ${text.slice(0, 300)}`);
-    await autocannon(running.url, body, warmup);
-    const before = cpuSeconds(running.process.pid);
-    const from = process.hrtime.bigint();
-    const result = await autocannon(running.url, body, duration);
-    // The profile is summarised over this window only: start-up and warm-up would blur the steady state.
-    measuredWindows.set(`${scenario}-${target}`, [from, process.hrtime.bigint()]);
-    const cpu = cpuSeconds(running.process.pid) - before;
-    const requests = result.requests.total;
-    return {
-      scenario,
-      target,
-      requestsPerSecond: Math.round((requests / result.duration) * 10) / 10,
-      cpuMsPerRequest: Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      bytesPerRequest: Math.round(result.throughput.total / Math.max(1, requests)),
-      failures: result.non2xx + result.errors,
-    };
-  } finally {
+  const { body } = scenarios[scenario];
+  const first = await fetch(running.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await first.text();
+  if (first.status !== 200 || text.includes('"errors"')) {
     await running.process.stop();
+    throw new Error(`${target} answered ${scenario} wrongly: ${text.slice(0, 300)}`);
+  }
+  await autocannon(running.url, body, warmup);
+  return { target, ...running };
+}
+
+/** One measured window of one target. */
+async function measureRound(scenario: ScenarioName, running: Running): Promise<RoundResult> {
+  const before = cpuSeconds(running.process.pid);
+  const from = process.hrtime.bigint();
+  const result = await autocannon(running.url, scenarios[scenario].body, duration);
+  // The profile is summarised over these windows only: start-up and warm-up would blur the steady state.
+  const key = `${scenario}-${running.target.replace(':', '-')}`;
+  measuredWindows.set(key, [...(measuredWindows.get(key) ?? []), [from, process.hrtime.bigint()]]);
+  const cpu = cpuSeconds(running.process.pid) - before;
+  const requests = result.requests.total;
+  return {
+    requestsPerSecond: Math.round((requests / result.duration) * 10) / 10,
+    cpuMsPerRequest: Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bytesPerRequest: Math.round(result.throughput.total / Math.max(1, requests)),
+    failures: result.non2xx + result.errors,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Measures every target of one scenario in `rounds` rounds, the targets' order rotated each round, all of
+ * them up (and idle but for their window) the whole time: what else loads the machine then falls on
+ * each target alike, and the per-round ratios to stock compare windows minutes apart at most.
+ */
+async function measureScenario(scenario: ScenarioName, supergraphPath: string): Promise<Measurement[]> {
+  const running: Running[] = [];
+  try {
+    for (const target of chosenTargets) running.push(await prepare(scenario, target, supergraphPath));
+    const perTarget = new Map<TargetName, RoundResult[]>(chosenTargets.map((target) => [target, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < running.length; i++) {
+        const target = running[(i + round) % running.length]!;
+        const result = await measureRound(scenario, target);
+        perTarget.get(target.target)!.push(result);
+        process.stderr.write(`${scenario} round ${round + 1}/${rounds} ${target.target}: ${JSON.stringify(result)}\n`);
+      }
+    }
+    // Ratios are to stock's window of the same round; without stock in the run, to the first target's.
+    const stock = perTarget.get('apollo-gateway') ?? perTarget.get(chosenTargets[0]!);
+    return chosenTargets.map((target) => {
+      const results = perTarget.get(target)!;
+      const of = (field: keyof RoundResult) => median(results.map((result) => result[field]));
+      const ratios = (pick: (ours: RoundResult, stockRound: RoundResult) => number) => round2(median(results.map((result, index) => pick(result, stock![index]!))));
+      return {
+        scenario,
+        target,
+        requestsPerSecond: round2(of('requestsPerSecond')),
+        cpuMsPerRequest: round2(of('cpuMsPerRequest')),
+        p50: of('p50'),
+        p99: of('p99'),
+        bytesPerRequest: Math.round(of('bytesPerRequest')),
+        failures: results.reduce((sum, result) => sum + result.failures, 0),
+        rounds: results,
+        roundRatios: stock
+          ? {
+              requestsPerSecond: ratios((ours, stockRound) => ours.requestsPerSecond / stockRound.requestsPerSecond),
+              cpu: ratios((ours, stockRound) => stockRound.cpuMsPerRequest / ours.cpuMsPerRequest),
+              p99: ratios((ours, stockRound) => stockRound.p99 / Math.max(1, ours.p99)),
+            }
+          : null,
+      };
+    });
+  } finally {
+    for (const target of running) await target.process.stop();
   }
 }
 
@@ -145,11 +252,7 @@ async function main(): Promise<void> {
     const subgraphs = pinned(ServiceProcess.start({ ipc: true, name: 'subgraphs', entry: 'bench/services/memorySubgraphs.ts', env: { ...process.env, NODE_ENV: 'production', BENCH_FIXTURE: scenarios[scenario].fixture, BENCH_SUPERGRAPH_PATH: supergraphPath } }), 0);
     await subgraphs.waitForMessage((message): message is { type: 'ready' } => (message as { type?: string }).type === 'ready');
     try {
-      for (const target of chosenTargets) {
-        const measurement = await measure(scenario, target, supergraphPath);
-        results.push(measurement);
-        process.stderr.write(`${scenario} ${target}: ${JSON.stringify(measurement)}\n`);
-      }
+      results.push(...(await measureScenario(scenario, supergraphPath)));
     } finally {
       await subgraphs.stop();
     }
@@ -158,21 +261,28 @@ async function main(): Promise<void> {
 }
 
 function report(results: Measurement[]): void {
-  const lines = ['| scenario | target | req/s | × stock | CPU ms/req | stock CPU ÷ | p50 ms | p99 ms | stock p99 ÷ | bytes/answer | failures |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = [
+    `Medians of ${rounds} round(s) of ${duration} s per target; the ratios are medians of each round's ratio to ${chosenTargets.includes('apollo-gateway') ? "stock's" : `${chosenTargets[0]}'s`} window of the same round.`,
+    '',
+    '| scenario | target | req/s | × stock | CPU ms/req | stock CPU ÷ | p50 ms | p99 ms | stock p99 ÷ | bytes/answer | failures |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const result of results) {
-    const stock = results.find((other) => other.scenario === result.scenario && other.target === 'apollo-gateway');
-    const ratio = (a: number | undefined, b: number) => (a && b ? (Math.round((a / b) * 100) / 100).toFixed(2) : '–');
+    const ratios = result.roundRatios;
+    const shown = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
     lines.push(
-      `| ${result.scenario} | ${result.target} | ${result.requestsPerSecond} | ${ratio(result.requestsPerSecond, stock?.requestsPerSecond ?? 0)} | ${result.cpuMsPerRequest} | ${ratio(stock?.cpuMsPerRequest, result.cpuMsPerRequest)} | ${result.p50} | ${result.p99} | ${ratio(stock?.p99, result.p99)} | ${result.bytesPerRequest} | ${result.failures} |`,
+      `| ${result.scenario} | ${result.target} | ${result.requestsPerSecond} | ${shown(ratios?.requestsPerSecond)} | ${result.cpuMsPerRequest} | ${shown(ratios?.cpu)} | ${result.p50} | ${result.p99} | ${shown(ratios?.p99)} | ${result.bytesPerRequest} | ${result.failures} |`,
     );
   }
+  const json = flag('json');
+  if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), duration, rounds, results }, null, 2)}\n`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!profile) return;
   for (const dir of readdirSync(profileDir)) {
     const file = readdirSync(join(profileDir, dir)).find((name) => name.endsWith('.cpuprofile'));
     if (!file) continue;
     const window = measuredWindows.get(dir);
-    const summary = summarizeProfile(join(profileDir, dir, file), { top: 16, windows: window ? [window] : undefined });
+    const summary = summarizeProfile(join(profileDir, dir, file), { top: 16, windows: window });
     process.stdout.write(`\n### ${dir} (${Math.round(summary.busyMs)} ms busy in the measured window)\n\n| package | % | charged to the calling package | % |\n| --- | ---: | --- | ---: |\n`);
     for (let i = 0; i < 12; i++) {
       const own = summary.byPackage[i];
