@@ -321,7 +321,12 @@ export class GraphQLService<TContext extends BaseContext> {
     if (response.body.kind === 'complete') {
       // Apollo Server answers an error thrown outside execution (a plugin's, say) with a 500 that no
       // plugin sees: the request id goes on it here, so the client's report matches the log line.
-      res.end(res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string);
+      const text = res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string;
+      // Encoded once, its length then known: `res.end(text)` measures the string (Buffer.byteLength, a
+      // pass over a 90 KB answer) and then encodes it again for the socket.
+      const bytes = Buffer.from(text, 'utf8');
+      res.setHeader('content-length', bytes.length);
+      res.end(bytes);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
