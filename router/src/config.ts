@@ -123,8 +123,7 @@ export interface RouterConfig {
   /**
    * `ROUTER_DEDUPE_REPRESENTATIONS`: an `_entities` fetch sends each distinct representation once, and
    * each entity gets the answer for its own (as Apollo Router does); `false` sends one per entity, as
-   * stock Apollo Gateway does. Our executor only. Defaults to false: on gatewayBound with inbound
-   * deduplication the shorter executions shared fewer requests each (docs/operations.md).
+   * stock Apollo Gateway does. Our executor only. Defaults to true (docs/operations.md).
    */
   dedupeRepresentations: boolean;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
@@ -251,7 +250,7 @@ export function loadConfig(env: Env): RouterConfig {
     },
     executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'ours'),
     planAdmission: readPlanAdmission(env),
-    dedupeRepresentations: readBoolean(env, 'ROUTER_DEDUPE_REPRESENTATIONS', false),
+    dedupeRepresentations: readBoolean(env, 'ROUTER_DEDUPE_REPRESENTATIONS', true),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

@@ -2,7 +2,7 @@ import { ask, startDifferentialStack, type DifferentialStack } from './kit/start
 import { gatewayBoundQuery, shopFixture } from './supergraphs/shop';
 
 /**
- * With `ROUTER_DEDUPE_REPRESENTATIONS=true`, each distinct representation of an `_entities` fetch is
+ * With `ROUTER_DEDUPE_REPRESENTATIONS=true` (the default), each distinct representation of an `_entities` fetch is
  * sent once: the shop's products are reached through many reviews, and stock Apollo Gateway sends one
  * representation per place. Here: what reaches the subgraphs, and the same answers (errors at every
  * place included: the shop's `restockInDays` case) as stock's.
@@ -12,7 +12,7 @@ describe('representations sent to subgraphs', () => {
   let unshared: DifferentialStack;
   beforeAll(async () => {
     stack = await startDifferentialStack(shopFixture(), { ROUTER_DEDUPE_REPRESENTATIONS: 'true' });
-    unshared = await startDifferentialStack(shopFixture());
+    unshared = await startDifferentialStack(shopFixture(), { ROUTER_DEDUPE_REPRESENTATIONS: 'false' });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -47,7 +47,7 @@ describe('representations sent to subgraphs', () => {
     expect(total(apollo.sent)).toBeGreaterThan(total(ours.sent) * 2);
   });
 
-  it('sends one representation per place, as stock, by default (ROUTER_DEDUPE_REPRESENTATIONS=false)', async () => {
+  it('sends one representation per place, as stock, with ROUTER_DEDUPE_REPRESENTATIONS=false', async () => {
     const ours = await representationsSent(unshared, 'ours', gatewayBoundQuery, { first: 12 });
     const apollo = await representationsSent(unshared, 'apollo', gatewayBoundQuery, { first: 12 });
     expect(ours.sent).toEqual(apollo.sent);

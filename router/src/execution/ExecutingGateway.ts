@@ -40,7 +40,7 @@ export interface ExecutingGatewayOptions {
   services: ReadonlyMap<string, GraphQLDataSource>;
   /** Answer `Apollo-Query-Plan-Experimental` with the plan, as the gateway's `__exposeQueryPlanExperimental`. */
   exposeQueryPlan: boolean;
-  /** Send each distinct representation of an `_entities` fetch once (see executePlan). Defaults to false. */
+  /** Send each distinct representation of an `_entities` fetch once (see executePlan). Defaults to true. */
   dedupeRepresentations?: boolean;
   /** Operations whose plan and compiled shaper are kept per supergraph; the oldest goes first. Defaults to 1000. */
   maxOperations?: number;
@@ -155,7 +155,7 @@ export class ExecutingGateway implements GatewayInterface {
     const node = compiled.plan.node;
     if (node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
     if (node) {
-      await executePlan({ services: this.options.services, requestContext, variableDefinitions: compiled.operation.variableDefinitions, types: state.types, errors, dedupeRepresentations: this.options.dedupeRepresentations ?? false }, node, data);
+      await executePlan({ services: this.options.services, requestContext, variableDefinitions: compiled.operation.variableDefinitions, types: state.types, errors, dedupeRepresentations: this.options.dedupeRepresentations ?? true }, node, data);
     }
     let shaped;
     try {
