@@ -10,12 +10,12 @@
  * (`plain-apollo`, `plain-ours`); our router with its defaults and our executor (`router`); Hive
  * Gateway with its subgraph and inbound deduplication on (`hive-dedup`), what `router` is held against.
  *
- * Every target of a scenario is started first and stays up; each is warmed up, then measured in
- * `--rounds` windows with the targets' order rotated each round, and reported as medians, its ratios
- * to stock as the median of each round's ratio: load from outside falls on every target alike.
+ * Each target is measured in `--rounds` windows, the targets' order rotated each round, each window in
+ * a process started (and warmed up) for it; reported as medians, the ratios to stock as the median of
+ * each round's ratio: load from outside falls on every target alike.
  *
  * Flags: --duration S (per target, scenario and round, default 10), --rounds N (default 1), --warmup S
- * (default 3), --variant name:KEY=value,KEY=value (repeatable: `plain-ours` with these settings, as
+ * (default 3), --same-process (one process per target for all rounds), --variant name:KEY=value,KEY=value (repeatable: `plain-ours` with these settings, as
  * target `variant:name`), --json FILE (the medians and every round), --profile (also
  * write a CPU profile of stock and of each plain router, summarised at the end over the measured load
  * only), --scenarios a,b, --targets a,b, --node-flags '…' (V8 or Node flags for every target alike,
@@ -87,6 +87,12 @@ const duration = Number(flag('duration') ?? 10);
 const warmup = Number(flag('warmup') ?? 3);
 const rounds = Math.max(1, Number(flag('rounds') ?? 1));
 const profile = process.argv.includes('--profile');
+/**
+ * A process of each target per round (the default), or one for the whole run (`--same-process`, and
+ * always with `--profile`, whose summary reads one profile per target). Two processes of one build
+ * differ by up to 10% on this scenario (JIT and memory layout), so comparing builds needs several.
+ */
+const fresh = !profile && !process.argv.includes('--same-process');
 const chosenScenarios = (flag('scenarios')?.split(',') ?? Object.keys(scenarios)) as ScenarioName[];
 /** `--variant name:KEY=value,KEY=value`: `plain-ours` with these settings, measured as target `variant:name`. */
 const variants = new Map(
@@ -198,21 +204,27 @@ function median(values: readonly number[]): number {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /**
- * Measures every target of one scenario in `rounds` rounds, the targets' order rotated each round, all of
- * them up (and idle but for their window) the whole time: what else loads the machine then falls on
- * each target alike, and the per-round ratios to stock compare windows minutes apart at most.
+ * Measures every target of one scenario in `rounds` rounds, the targets' order rotated each round, each
+ * in a process of its own per round (started, checked and warmed up before its window): what else loads
+ * the machine then falls on each target alike, the per-round ratios to stock compare windows a minute
+ * or two apart, and the medians are over processes as well as over windows.
  */
 async function measureScenario(scenario: ScenarioName, supergraphPath: string): Promise<Measurement[]> {
-  const running: Running[] = [];
+  const running = new Map<TargetName, Running>();
   try {
-    for (const target of chosenTargets) running.push(await prepare(scenario, target, supergraphPath));
+    if (!fresh) for (const target of chosenTargets) running.set(target, await prepare(scenario, target, supergraphPath));
     const perTarget = new Map<TargetName, RoundResult[]>(chosenTargets.map((target) => [target, []]));
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < running.length; i++) {
-        const target = running[(i + round) % running.length]!;
-        const result = await measureRound(scenario, target);
-        perTarget.get(target.target)!.push(result);
-        process.stderr.write(`${scenario} round ${round + 1}/${rounds} ${target.target}: ${JSON.stringify(result)}\n`);
+      for (let i = 0; i < chosenTargets.length; i++) {
+        const target = chosenTargets[(i + round) % chosenTargets.length]!;
+        const up = running.get(target) ?? (await prepare(scenario, target, supergraphPath));
+        try {
+          const result = await measureRound(scenario, up);
+          perTarget.get(target)!.push(result);
+          process.stderr.write(`${scenario} round ${round + 1}/${rounds} ${target}: ${JSON.stringify(result)}\n`);
+        } finally {
+          if (fresh) await up.process.stop();
+        }
       }
     }
     // Ratios are to stock's window of the same round; without stock in the run, to the first target's.
@@ -241,7 +253,7 @@ async function measureScenario(scenario: ScenarioName, supergraphPath: string): 
       };
     });
   } finally {
-    for (const target of running) await target.process.stop();
+    for (const target of running.values()) await target.process.stop();
   }
 }
 
