@@ -1,12 +1,23 @@
 import type { ResultMap } from './resultTree';
 
-/** A level of the trie: a key name, or a value, leads to the next level; {@link end} to a representation's number. */
-type TrieNode = Map<unknown, TrieNode | number>;
+/**
+ * A place in the trie: after some keys and values of a representation. `key` is the key name the first
+ * representation to go on from here had next; one with another key name goes on through `otherKeys`.
+ * `values` leads on by that key's value (a string, number, boolean or null is its own Map key),
+ * `composites` by an object or list value's JSON text; `number` is that of the representation that
+ * ends here, -1 while none has.
+ */
+interface TrieNode {
+  key: string | undefined;
+  values: Map<unknown, TrieNode> | undefined;
+  composites: Map<string, TrieNode> | undefined;
+  otherKeys: Map<string, TrieNode> | undefined;
+  number: number;
+}
 
-/** Marks the end of a representation's keys: a symbol, so no key name or value can be taken for it. */
-const end = Symbol('end');
-/** Marks a value that is an object or a list, looked up by its JSON text on the level below. */
-const composite = Symbol('composite');
+function node(): TrieNode {
+  return { key: undefined, values: undefined, composites: undefined, otherKeys: undefined, number: -1 };
+}
 
 /**
  * Numbers the distinct representations of one `_entities` fetch, so each is sent once: a list of 900
@@ -15,30 +26,28 @@ const composite = Symbol('composite');
  * sends every one).
  *
  * Two representations are equal when they have the same keys in the same order with the same values:
- * what their JSON would be, without writing it. A representation's keys and values are walked down a
- * trie of Maps (a key name, then its value; a string, number, boolean or null is its own Map key), so
- * telling `{__typename: "Book", upc: "b0"}` from the others is four Map lookups and no string built.
- * An object or list value (a nested key, a required object) is keyed by its JSON text, behind a marker
- * no string can equal. Equal values that JSON writes the same (`0` and `-0`) are one value; keys in
+ * what their JSON would be, without writing it. A representation is walked down a trie, one level per
+ * key: the level knows the key name representations have there (they nearly always have the same
+ * ones: a fetch builds them from one selection), so telling `{__typename: "Book", upc: "b0"}` from the
+ * others is two Map lookups and no string built, and a new one adds one object per key from where it
+ * differs. An object or list value (a nested key, a required object) is keyed by its JSON text, apart
+ * from the strings. Equal values that JSON writes the same (`0` and `-0`) are one value; keys in
  * another order are another representation, sent apart as before.
  */
 export class RepresentationIndex {
-  private readonly root: TrieNode = new Map();
+  private readonly root = node();
   private count = 0;
 
   /** The number of `representation`: the one an equal representation got before, else the next one. */
   numberOf(representation: ResultMap): number {
-    let node = this.root;
+    let at = this.root;
     for (const key in representation) {
-      node = child(node, key);
+      at = withKey(at, key);
       const value: unknown = representation[key];
-      if (typeof value === 'object' && value !== null) node = child(child(node, composite), JSON.stringify(value));
-      else node = child(node, value);
+      at = typeof value === 'object' && value !== null ? next((at.composites ??= new Map()), JSON.stringify(value)) : next((at.values ??= new Map()), value);
     }
-    const found = node.get(end);
-    if (found !== undefined) return found as number;
-    node.set(end, this.count);
-    return this.count++;
+    if (at.number < 0) at.number = this.count++;
+    return at.number;
   }
 
   /** How many distinct representations were numbered. */
@@ -47,11 +56,28 @@ export class RepresentationIndex {
   }
 }
 
-function child(node: TrieNode, key: unknown): TrieNode {
-  let next = node.get(key) as TrieNode | undefined;
-  if (next === undefined) {
-    next = new Map();
-    node.set(key, next);
+/** The node for `key` at this level: this one when it is this level's key name (or the first one here), else its sibling for that name. */
+function withKey(at: TrieNode, key: string): TrieNode {
+  if (at.key === key) return at;
+  if (at.key === undefined) {
+    at.key = key;
+    return at;
   }
-  return next;
+  const others = (at.otherKeys ??= new Map());
+  let other = others.get(key);
+  if (other === undefined) {
+    other = node();
+    other.key = key;
+    others.set(key, other);
+  }
+  return other;
+}
+
+function next<K>(map: Map<K, TrieNode>, key: K): TrieNode {
+  let found = map.get(key);
+  if (found === undefined) {
+    found = node();
+    map.set(key, found);
+  }
+  return found;
 }

@@ -106,14 +106,15 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     representationBuilders.set(fetch, build);
   }
   // `representationToEntity[n]`: the entity (its index in `entities`) representation n was built from.
-  // With dedupeRepresentations each distinct representation is sent once; `groups[n]` lists every
-  // entity it stands for, and `sentBy[n]` the index each of them would have had in stock's list, where
-  // every entity is sent: an error at `_entities.n` is reported at each of them. Without, neither is built.
+  // With dedupeRepresentations each distinct representation is sent once; an entity whose
+  // representation was built before goes to `duplicates` (n, the entity's index, and the index it would
+  // have had in stock's list, where every entity is sent: an error at `_entities.n` is reported at each
+  // of them); `firstSent[n]` is that index for the entity that first built n. Without, neither is built.
   const representations: ResultMap[] = [];
   const representationToEntity: number[] = [];
   const distinct = run.dedupeRepresentations ? new RepresentationIndex() : undefined;
-  const groups: number[][] | undefined = distinct ? [] : undefined;
-  const sentBy: number[][] | undefined = distinct ? [] : undefined;
+  const firstSent: number[] | undefined = distinct ? [] : undefined;
+  let duplicates: number[] | undefined;
   let built = 0;
   for (let i = 0; i < entities.length; i++) {
     const representation = build(entities[i]!);
@@ -123,11 +124,9 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
       if (number === representations.length) {
         representations.push(representation);
         representationToEntity.push(i);
-        groups?.push([i]);
-        sentBy?.push([built]);
+        firstSent?.push(built);
       } else {
-        groups![number]!.push(i);
-        sentBy![number]!.push(built);
+        (duplicates ??= []).push(number, i, built);
       }
       built++;
     }
@@ -136,24 +135,38 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (representations.length < 1) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
 
-  const received = await sendOperation(run, service, fetch, cursor, { ...variables, representations }, built === representations.length ? undefined : sentBy);
+  const sentBy = duplicates ? () => sentIndexes(firstSent!, duplicates!) : undefined;
+  const received = await sendOperation(run, service, fetch, cursor, { ...variables, representations }, sentBy);
   if (!received) return;
   const receivedEntities = received._entities as unknown;
   if (!Array.isArray(receivedEntities)) throw new Error('Expected "data._entities" in response to be an array');
   if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  // Entities that share a representation share what the subgraph answered for it: the same entity,
+  // reached on the same path of the plan, so every later fetch below it is the same for each.
+  const sharing = duplicates ? entitiesSharing(representations.length, duplicates) : undefined;
   for (let n = 0; n < receivedEntities.length; n++) {
     const receivedEntity = receivedEntities[n] as ResultMap | null;
     const entity = entities[representationToEntity[n]!]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entity.__typename;
     applyRewrites(run.types, fetch.outputRewrites, receivedEntity);
-    if (!groups) {
-      mergeInto(entity, receivedEntity);
-      continue;
-    }
-    // Entities that share a representation share what the subgraph answered for it: the same entity,
-    // reached on the same path of the plan, so every later fetch below it is the same for each.
-    for (const i of groups[n]!) mergeInto(entities[i]!, receivedEntity);
+    mergeInto(entity, receivedEntity);
+    const others = sharing?.[n];
+    if (others) for (const i of others) mergeInto(entities[i]!, receivedEntity);
   }
+}
+
+/** Per distinct representation, the entities (indexes in `entities`) after the first that built it, in order. */
+function entitiesSharing(count: number, duplicates: readonly number[]): Array<number[] | undefined> {
+  const sharing = new Array<number[] | undefined>(count);
+  for (let d = 0; d < duplicates.length; d += 3) (sharing[duplicates[d]!] ??= []).push(duplicates[d + 1]!);
+  return sharing;
+}
+
+/** Per distinct representation, the indexes its entities would have had in stock's list, in order. */
+function sentIndexes(firstSent: readonly number[], duplicates: readonly number[]): number[][] {
+  const sentBy = firstSent.map((index) => [index]);
+  for (let d = 0; d < duplicates.length; d += 3) sentBy[duplicates[d]!]!.push(duplicates[d + 2]!);
+  return sentBy;
 }
 
 /** Sends one fetch through the subgraph's data source; records its errors; returns its `data`. */
@@ -163,7 +176,7 @@ async function sendOperation(
   fetch: FetchNode,
   cursor: Cursor,
   variables: Record<string, unknown>,
-  sentBy?: readonly (readonly number[])[],
+  sentBy?: () => readonly (readonly number[])[],
 ): Promise<ResultMap | null | undefined> {
   const requestContext = run.requestContext;
   const response = await service.process({
@@ -176,7 +189,7 @@ async function sendOperation(
   });
   if (response.errors) {
     const pathOf = lazyErrorPaths(fetch, cursor);
-    const errors = sentBy ? asIfEachWasSent(response.errors, sentBy) : response.errors;
+    const errors = sentBy ? asIfEachWasSent(response.errors, sentBy()) : response.errors;
     for (const error of errors) run.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
     if (!response.extensions?.ftv1) {
       const errorPaths = response.errors.map((error) => ({ subgraph: fetch.serviceName, path: error.path }));
