@@ -26,24 +26,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { freePort, killAll, ServiceProcess } from '@fedstack/devkit';
-import { gatewayBoundQuery } from '../test/differential/supergraphs/shop';
+import { gatewayScenarios, type GatewayScenarioName } from './lib/gatewayScenarios';
 import { cpuSeconds } from './lib/procStats';
 import { summarizeProfile } from './lib/summarizeProfile';
 
 const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router', 'hive-dedup'] as const;
 type Target = (typeof targets)[number];
-const scenarios = {
-  gatewayBound: { fixture: 'shop', body: JSON.stringify({ query: gatewayBoundQuery, variables: { first: 12 } }) },
-  userWithOrders: {
-    fixture: 'project',
-    body: JSON.stringify({
-      query: 'query UserWithOrders($id: ID!) { user(id: $id) { id name email orders(first: 10) { nodes { id total currency status createdAt items { sku quantity unitPrice } } } } }',
-      variables: { id: '677485800001000000000003' },
-    }),
-  },
-  usersWithOrders: { fixture: 'project', body: JSON.stringify({ query: 'query UsersWithOrders { users(first: 50) { nodes { id name orders(first: 10) { nodes { id total status createdAt } } } } }' }) },
-} as const;
-type ScenarioName = keyof typeof scenarios;
+const scenarios = gatewayScenarios;
+type ScenarioName = GatewayScenarioName;
 
 /** A target: one of {@link targets}, or a variant of `plain-ours` given with `--variant`. */
 type TargetName = Target | `variant:${string}`;

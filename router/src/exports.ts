@@ -3,6 +3,8 @@
  * router runs from `index.ts`; everything else in src/ is its own.
  */
 export { createGateway } from './execution/createGateway';
+export { ExecutingGateway } from './execution/ExecutingGateway';
+export type { ExecutingGatewayOptions } from './execution/ExecutingGateway';
 export { readSubgraphList } from './execution/readSubgraphList';
 export type { SubgraphEntry } from './execution/readSubgraphList';
 export { loadWorkerConfig } from './cluster/loadWorkerConfig';
