@@ -322,11 +322,11 @@ export class GraphQLService<TContext extends BaseContext> {
       // Apollo Server answers an error thrown outside execution (a plugin's, say) with a 500 that no
       // plugin sees: the request id goes on it here, so the client's report matches the log line.
       const text = res.statusCode >= 500 ? withRequestId(response.body.string, requestId) : response.body.string;
-      // Encoded once, its length then known: `res.end(text)` measures the string (Buffer.byteLength, a
-      // pass over a 90 KB answer) and then encodes it again for the socket.
-      const bytes = Buffer.from(text, 'utf8');
-      res.setHeader('content-length', bytes.length);
-      res.end(bytes);
+      // An answer in ASCII, as JSON.stringify writes nearly every one, is sent as Latin-1: the same bytes,
+      // copied instead of encoded (UTF-8 encoding took three times as long on a 90 KB answer).
+      const length = Buffer.byteLength(text, 'utf8');
+      res.setHeader('content-length', length);
+      res.end(text, length === text.length ? 'latin1' : 'utf8');
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
