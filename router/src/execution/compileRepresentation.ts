@@ -1,5 +1,5 @@
 import { getResponseName, type QueryPlanSelectionNode } from '@apollo/query-planner';
-import { hasOwn, mergeInto, type ResultMap } from './resultTree';
+import { hasOwn, mergeInto, mergeValue, type ResultMap } from './resultTree';
 import type { TypeMatcher } from './TypeMatcher';
 
 /** Builds the representation of one entity for an `_entities` fetch, or null when it has none. */
@@ -31,9 +31,26 @@ export function compileRepresentation(selections: readonly QueryPlanSelectionNod
       };
     }
     const condition = selection.typeCondition;
+    // A fragment without a type condition adds nothing, as in stock.
+    if (!condition) return () => true;
+    const leaves = leafFields(selection.selections);
+    if (leaves) {
+      // Leaves only (`... on Book { __typename upc }`, most keys): written straight into the result, as
+      // merging an object of them would, with nothing written when one is missing.
+      const count = leaves.length;
+      return (source, result) => {
+        if (!types.isObjectOfType(source, condition)) return true;
+        for (let i = 0; i < count; i++) {
+          const { name } = leaves[i]!;
+          if (!hasOwn(source, name) || source[name] === undefined) return true;
+        }
+        for (let i = 0; i < count; i++) mergeValue(result, leaves[i]!.sentAs, source[leaves[i]!.name]);
+        return true;
+      };
+    }
     const inner = compileRepresentation(selection.selections, types);
     return (source, result) => {
-      if (condition && types.isObjectOfType(source, condition)) mergeInto(result, inner(source));
+      if (types.isObjectOfType(source, condition)) mergeInto(result, inner(source));
       return true;
     };
   });
@@ -43,4 +60,17 @@ export function compileRepresentation(selections: readonly QueryPlanSelectionNod
     for (const step of steps) if (!step(source, result)) return null;
     return result;
   };
+}
+
+/**
+ * The fields of a selection, read as and sent as, when all of them are leaves (no selections, no
+ * fragments) sent under names of their own; else undefined (the general path merges such a set whole).
+ */
+function leafFields(selections: readonly QueryPlanSelectionNode[]): Array<{ name: string; sentAs: string }> | undefined {
+  const leaves: Array<{ name: string; sentAs: string }> = [];
+  for (const selection of selections) {
+    if (selection.kind !== 'Field' || selection.selections || leaves.some((leaf) => leaf.sentAs === selection.name)) return undefined;
+    leaves.push({ name: getResponseName(selection), sentAs: selection.name });
+  }
+  return leaves;
 }

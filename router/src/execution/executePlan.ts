@@ -277,24 +277,41 @@ function moveIntoCursor(cursor: Cursor, pathInCursor: ResponsePath): Cursor | un
   return data ? { path: cursor.path.concat(pathInCursor), data, fullResult: cursor.fullResult } : undefined;
 }
 
-/** The objects at `path` below `value`, lists (`@`) flattened into one list. */
+/**
+ * The objects at `path` below `value`, lists (`@`) flattened into one list (Apollo Gateway's
+ * `flattenResultsAtPath`): the object itself while the path has no `@`, else every object one list
+ * holds. A null or missing value on the way is kept as one element (or is the answer, before the first `@`).
+ */
 function flattenAtPath(value: ResultMap | ResultMap[] | null | undefined, path: ResponsePath, from: number): ResultMap | ResultMap[] | null | undefined {
   if (from === path.length || value === undefined || value === null) return value;
   const current = path[from]!;
   if (current === '@') {
-    const list = value as ResultMap[];
     const flat: ResultMap[] = [];
-    for (const element of list) {
-      const inner = flattenAtPath(element, path, from + 1);
-      // As Array.prototype.flatMap: a list is spread, anything else (null included) kept as one element.
-      if (Array.isArray(inner)) for (const item of inner) flat.push(item);
-      else flat.push(inner as ResultMap);
-    }
+    collectAtPath(value, path, from, flat);
     return flat;
   }
   if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
   if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
   return flattenAtPath(hasOwn(value, current) ? (value[current] as ResultMap | ResultMap[] | null) : undefined, path, from + 1);
+}
+
+/** Pushes what {@link flattenAtPath} gives for `value` at `path[from]` onto `flat`, one list for every level, no list per level built. */
+function collectAtPath(value: ResultMap | ResultMap[] | null | undefined, path: ResponsePath, from: number, flat: ResultMap[]): void {
+  if (from === path.length || value === undefined || value === null) {
+    // As Array.prototype.flatMap: a list is spread, anything else (null included) kept as one element.
+    if (Array.isArray(value)) for (const item of value) flat.push(item);
+    else flat.push(value as ResultMap);
+    return;
+  }
+  const current = path[from]!;
+  if (current === '@') {
+    const list = value as ResultMap[];
+    for (const element of list) collectAtPath(element, path, from + 1, flat);
+    return;
+  }
+  if (typeof current !== 'string') throw new Error(`Unexpected ${typeof current} found in path`);
+  if (Array.isArray(value)) throw new Error(`Unexpected array in result for path element ${current}`);
+  collectAtPath(hasOwn(value, current) ? (value[current] as ResultMap | ResultMap[] | null) : undefined, path, from + 1, flat);
 }
 
 /** A subgraph's error as the client sees it: Apollo Gateway's `downstreamServiceError`, unchanged. */

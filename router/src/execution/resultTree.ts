@@ -62,33 +62,35 @@ function isObject(value: unknown): value is ResultMap {
  */
 export function mergeInto(target: ResultMap, source: ResultMap | null | undefined): void {
   if (source === undefined || source === null) return;
-  for (const key in source) {
-    const value = source[key];
-    if (value === undefined) continue;
-    let existing: unknown;
-    if (key in target) {
-      if (!hasOwn(target, key)) {
-        // Inherited (`constructor`): shadow it with an own property, never merge into Object.prototype's.
-        defineOwn(target, key, value);
-        continue;
-      }
-      existing = target[key];
-      // Already adopted (entities that share a representation share its answer's objects): nothing to add.
-      if (existing === value) continue;
-    }
-    if (existing && isObject(value)) {
-      mergeInto(existing as ResultMap, value);
-    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
-      for (let i = 0; i < value.length; i++) {
-        const element = value[i];
-        const current = existing[i];
-        if (isObject(current) && isObject(element)) mergeInto(current, element);
-        else existing[i] = element;
-      }
-    } else if (key === '__proto__') {
+  for (const key in source) mergeValue(target, key, source[key]);
+}
+
+/** Merges one value of a subgraph's answer into `target[key]`: one key of {@link mergeInto}. */
+export function mergeValue(target: ResultMap, key: string, value: unknown): void {
+  if (value === undefined) return;
+  let existing: unknown;
+  if (key in target) {
+    if (!hasOwn(target, key)) {
+      // Inherited (`constructor`): shadow it with an own property, never merge into Object.prototype's.
       defineOwn(target, key, value);
-    } else {
-      target[key] = value;
+      return;
     }
+    existing = target[key];
+    // Already adopted (entities that share a representation share its answer's objects): nothing to add.
+    if (existing === value) return;
+  }
+  if (existing && isObject(value)) {
+    mergeInto(existing as ResultMap, value);
+  } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      const current: unknown = existing[i];
+      if (isObject(current) && isObject(element)) mergeInto(current, element);
+      else existing[i] = element;
+    }
+  } else if (key === '__proto__') {
+    defineOwn(target, key, value);
+  } else {
+    target[key] = value;
   }
 }
