@@ -82,7 +82,7 @@ async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor | undefi
 async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
   const service = run.services.get(fetch.serviceName);
   if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-  const entities: ResultMap[] = Array.isArray(cursor.data) ? cursor.data.filter((entity) => entity !== null && entity !== undefined) : [cursor.data];
+  const entities: ResultMap[] = Array.isArray(cursor.data) ? withoutNulls(cursor.data) : [cursor.data];
   if (entities.length < 1) return;
 
   const variables: Record<string, unknown> = {};
@@ -106,15 +106,14 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     representationBuilders.set(fetch, build);
   }
   // `representationToEntity[n]`: the entity (its index in `entities`) representation n was built from.
-  // With dedupeRepresentations each distinct representation is sent once; an entity whose
-  // representation was built before goes to `duplicates` (n, the entity's index, and the index it would
-  // have had in stock's list, where every entity is sent: an error at `_entities.n` is reported at each
-  // of them); `firstSent[n]` is that index for the entity that first built n. Without, neither is built.
+  // With dedupeRepresentations each distinct representation is sent once, and `numbers[i]` is the
+  // representation entity i built (-1: none), so every entity that shares one gets its answer, and an
+  // error at `_entities.n` is reported at each index those entities would have had in stock's list
+  // (where every entity is sent). Without, `numbers` is not built.
   const representations: ResultMap[] = [];
   const representationToEntity: number[] = [];
   const distinct = run.dedupeRepresentations ? new RepresentationIndex() : undefined;
-  const firstSent: number[] | undefined = distinct ? [] : undefined;
-  let duplicates: number[] | undefined;
+  const numbers = distinct ? new Int32Array(entities.length).fill(-1) : undefined;
   let built = 0;
   for (let i = 0; i < entities.length; i++) {
     const representation = build(entities[i]!);
@@ -124,10 +123,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
       if (number === representations.length) {
         representations.push(representation);
         representationToEntity.push(i);
-        firstSent?.push(built);
-      } else {
-        (duplicates ??= []).push(number, i, built);
       }
+      if (numbers) numbers[i] = number;
       built++;
     }
   }
@@ -135,7 +132,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (representations.length < 1) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
 
-  const sentBy = duplicates ? () => sentIndexes(firstSent!, duplicates!) : undefined;
+  const shared = numbers !== undefined && built > representations.length;
+  const sentBy = shared ? () => sentIndexes(numbers, representations.length) : undefined;
   const received = await sendOperation(run, service, fetch, cursor, { ...variables, representations }, sentBy);
   if (!received) return;
   const receivedEntities = received._entities as unknown;
@@ -143,29 +141,47 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (receivedEntities.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   // Entities that share a representation share what the subgraph answered for it: the same entity,
   // reached on the same path of the plan, so every later fetch below it is the same for each.
-  const sharing = duplicates ? entitiesSharing(representations.length, duplicates) : undefined;
+  const nextSharing = shared ? entitiesSharing(numbers, representations.length) : undefined;
   for (let n = 0; n < receivedEntities.length; n++) {
     const receivedEntity = receivedEntities[n] as ResultMap | null;
-    const entity = entities[representationToEntity[n]!]!;
+    const first = representationToEntity[n]!;
+    const entity = entities[first]!;
     if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = entity.__typename;
     applyRewrites(run.types, fetch.outputRewrites, receivedEntity);
     mergeInto(entity, receivedEntity);
-    const others = sharing?.[n];
-    if (others) for (const i of others) mergeInto(entities[i]!, receivedEntity);
+    if (nextSharing) for (let i = nextSharing[first]!; i >= 0; i = nextSharing[i]!) mergeInto(entities[i]!, receivedEntity);
   }
 }
 
-/** Per distinct representation, the entities (indexes in `entities`) after the first that built it, in order. */
-function entitiesSharing(count: number, duplicates: readonly number[]): Array<number[] | undefined> {
-  const sharing = new Array<number[] | undefined>(count);
-  for (let d = 0; d < duplicates.length; d += 3) (sharing[duplicates[d]!] ??= []).push(duplicates[d + 1]!);
-  return sharing;
+/** The list itself when it holds no null or undefined (a flattened list, this request's own), else a copy without them. */
+function withoutNulls(list: ResultMap[]): ResultMap[] {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === null || list[i] === undefined) return list.filter((entity) => entity !== null && entity !== undefined);
+  }
+  return list;
 }
 
-/** Per distinct representation, the indexes its entities would have had in stock's list, in order. */
-function sentIndexes(firstSent: readonly number[], duplicates: readonly number[]): number[][] {
-  const sentBy = firstSent.map((index) => [index]);
-  for (let d = 0; d < duplicates.length; d += 3) sentBy[duplicates[d]!]!.push(duplicates[d + 2]!);
+/** Per entity, the next entity (its index) that built the same representation, -1 after the last. */
+function entitiesSharing(numbers: Int32Array, count: number): Int32Array {
+  const next = new Int32Array(numbers.length).fill(-1);
+  const last = new Int32Array(count).fill(-1);
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
+    if (n < 0) continue;
+    if (last[n]! >= 0) next[last[n]!] = i;
+    last[n] = i;
+  }
+  return next;
+}
+
+/** Per distinct representation, the indexes its entities would have had in stock's list (every entity sent), in order. */
+function sentIndexes(numbers: Int32Array, count: number): number[][] {
+  const sentBy = Array.from({ length: count }, (): number[] => []);
+  let sent = 0;
+  for (let i = 0; i < numbers.length; i++) {
+    const n = numbers[i]!;
+    if (n >= 0) sentBy[n]!.push(sent++);
+  }
   return sentBy;
 }
 
