@@ -38,6 +38,12 @@ describe('the router config', () => {
     }
   });
 
+  it('turns V8\'s allocation-site pretenuring off unless ROUTER_V8_PRETENURING=true, and sends each distinct representation once unless told not to', () => {
+    expect(loadConfig({})).toMatchObject({ v8Pretenuring: false, dedupeRepresentations: true });
+    expect(loadConfig({ ROUTER_V8_PRETENURING: 'true', ROUTER_DEDUPE_REPRESENTATIONS: 'false' })).toMatchObject({ v8Pretenuring: true, dedupeRepresentations: false });
+    expect(() => loadConfig({ ROUTER_V8_PRETENURING: 'sometimes' })).toThrow('ROUTER_V8_PRETENURING');
+  });
+
   it('serves any supergraph file by path', () => {
     expect(loadConfig({ SUPERGRAPH_PATH: '/srv/their-supergraph.graphql' }).supergraphPath).toBe('/srv/their-supergraph.graphql');
   });

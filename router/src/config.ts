@@ -126,6 +126,12 @@ export interface RouterConfig {
    * stock Apollo Gateway does. Our executor only. Defaults to true (docs/operations.md).
    */
   dedupeRepresentations: boolean;
+  /**
+   * `ROUTER_V8_PRETENURING`: leave V8's allocation-site pretenuring on. Defaults to false: the router
+   * turns it off at start (index.ts), as a burst of requests taught V8 to allocate request-lived
+   * objects in the old generation for the rest of the process (docs/operations.md).
+   */
+  v8Pretenuring: boolean;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
   /** `ROUTER_WORKER_MAX_RESTARTS` within `ROUTER_WORKER_RESTART_WINDOW_S`: when the primary gives up on a crash-looping worker. */
@@ -251,6 +257,7 @@ export function loadConfig(env: Env): RouterConfig {
     executor: readEnum(env, 'ROUTER_EXECUTOR', ['ours', 'apollo'], 'ours'),
     planAdmission: readPlanAdmission(env),
     dedupeRepresentations: readBoolean(env, 'ROUTER_DEDUPE_REPRESENTATIONS', true),
+    v8Pretenuring: readBoolean(env, 'ROUTER_V8_PRETENURING', false),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {
