@@ -43,3 +43,13 @@ describe('RepresentationIndex', () => {
     expect(index.numberOf({ __typename: 'T', id: { a: 1 } })).toBe(6);
   });
 });
+
+describe('RepresentationIndex, one representation the start of another', () => {
+  it('numbers each apart, in either order', () => {
+    const shortFirst = new RepresentationIndex();
+    expect([{ __typename: 'T' }, { __typename: 'T', id: 1 }, { __typename: 'T' }, { __typename: 'T', id: 1 }].map((each) => shortFirst.numberOf(each))).toEqual([0, 1, 0, 1]);
+    const longFirst = new RepresentationIndex();
+    expect([{ __typename: 'T', id: 1 }, { __typename: 'T' }, { __typename: 'T', id: 1 }, { __typename: 'T' }, {}].map((each) => longFirst.numberOf(each))).toEqual([0, 1, 0, 1, 2]);
+    expect(longFirst.size).toBe(3);
+  });
+});

@@ -9,14 +9,20 @@ import type { ResultMap } from './resultTree';
  */
 interface TrieNode {
   key: string | undefined;
-  values: Map<unknown, TrieNode> | undefined;
-  composites: Map<string, TrieNode> | undefined;
+  values: Map<unknown, Slot> | undefined;
+  composites: Map<string, Slot> | undefined;
   otherKeys: Map<string, TrieNode> | undefined;
   number: number;
 }
 
-function node(): TrieNode {
-  return { key: undefined, values: undefined, composites: undefined, otherKeys: undefined, number: -1 };
+/**
+ * What a value leads to: a node when representations go on past it, or only the number of the one that
+ * ends there (most end at their last key, and get no node of their own).
+ */
+type Slot = TrieNode | number;
+
+function node(number = -1): TrieNode {
+  return { key: undefined, values: undefined, composites: undefined, otherKeys: undefined, number };
 }
 
 /**
@@ -29,10 +35,11 @@ function node(): TrieNode {
  * what their JSON would be, without writing it. A representation is walked down a trie, one level per
  * key: the level knows the key name representations have there (they nearly always have the same
  * ones: a fetch builds them from one selection), so telling `{__typename: "Book", upc: "b0"}` from the
- * others is two Map lookups and no string built, and a new one adds one object per key from where it
- * differs. An object or list value (a nested key, a required object) is keyed by its JSON text, apart
- * from the strings. Equal values that JSON writes the same (`0` and `-0`) are one value; keys in
- * another order are another representation, sent apart as before.
+ * others is two Map lookups and no string built, and a new one adds a Map entry for its last value
+ * (and an object for each value before it that no representation had there). An object or list value
+ * (a nested key, a required object) is keyed by its JSON text, apart from the strings. Equal values
+ * that JSON writes the same (`0` and `-0`) are one value; keys in another order are another
+ * representation, sent apart as before.
  */
 export class RepresentationIndex {
   private readonly root = node();
@@ -41,13 +48,33 @@ export class RepresentationIndex {
   /** The number of `representation`: the one an equal representation got before, else the next one. */
   numberOf(representation: ResultMap): number {
     let at = this.root;
+    // The last value's slot is entered only once it is known not to be the last: see Slot.
+    let slots: Map<unknown, Slot> | undefined;
+    let value: unknown;
     for (const key in representation) {
+      if (slots) at = enter(slots, value);
       at = withKey(at, key);
-      const value: unknown = representation[key];
-      at = typeof value === 'object' && value !== null ? next((at.composites ??= new Map()), JSON.stringify(value)) : next((at.values ??= new Map()), value);
+      const next: unknown = representation[key];
+      if (typeof next === 'object' && next !== null) {
+        slots = at.composites ??= new Map();
+        value = JSON.stringify(next);
+      } else {
+        slots = at.values ??= new Map();
+        value = next;
+      }
     }
-    if (at.number < 0) at.number = this.count++;
-    return at.number;
+    if (!slots) {
+      if (at.number < 0) at.number = this.count++;
+      return at.number;
+    }
+    const slot = slots.get(value);
+    if (slot === undefined) {
+      slots.set(value, this.count);
+      return this.count++;
+    }
+    if (typeof slot === 'number') return slot;
+    if (slot.number < 0) slot.number = this.count++;
+    return slot.number;
   }
 
   /** How many distinct representations were numbered. */
@@ -73,11 +100,11 @@ function withKey(at: TrieNode, key: string): TrieNode {
   return other;
 }
 
-function next<K>(map: Map<K, TrieNode>, key: K): TrieNode {
-  let found = map.get(key);
-  if (found === undefined) {
-    found = node();
-    map.set(key, found);
-  }
-  return found;
+/** The node a value leads to, made (or made from a number alone) when a representation goes on past it. */
+function enter(slots: Map<unknown, Slot>, value: unknown): TrieNode {
+  const slot = slots.get(value);
+  if (slot !== undefined && typeof slot !== 'number') return slot;
+  const made = node(slot ?? -1);
+  slots.set(value, made);
+  return made;
 }
