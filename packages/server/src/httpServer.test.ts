@@ -176,6 +176,30 @@ describe('GraphQLService', () => {
     }
   });
 
+  it('sends each answer with its length in bytes, an ASCII one and one with characters beyond it', async () => {
+    const service = createService();
+    const url = await service.start();
+    try {
+      const ask = async (query: string) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        return { status: response.status, length: response.headers.get('content-length'), bytes, body: JSON.parse(bytes.toString('utf8')) as unknown };
+      };
+      const ascii = await ask('{ fast }');
+      expect(ascii.body).toEqual({ data: { fast: 'ok' } });
+      expect(ascii.length).toBe(String(ascii.bytes.length));
+      // The value is quoted in the validation error's message, as UTF-8.
+      const beyond = await ask('{ slow(ms: "déjà vu ✓") }');
+      expect(beyond.status).toBe(400);
+      expect(JSON.stringify(beyond.body)).toContain('déjà vu ✓');
+      expect(beyond.length).toBe(String(beyond.bytes.length));
+      // Characters beyond ASCII: more bytes than UTF-16 code units.
+      expect(beyond.bytes.length).toBeGreaterThan(beyond.bytes.toString('utf8').length);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('moves through its lifecycle states', async () => {
     const service = createService();
     expect(service.state).toBe('initialized');
