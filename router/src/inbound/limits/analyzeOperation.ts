@@ -40,6 +40,8 @@ export function analyzeOperation(
   operation: OperationDefinitionNode,
   fragments: Readonly<Record<string, FragmentDefinitionNode>>,
   variables: Readonly<Record<string, unknown>>,
+  /** Gets the name of every variable the measure read (a `first` given by a variable); the same for every request of an operation. */
+  variablesRead?: Set<string>,
 ): OperationShape {
   const shape: OperationShape = { depth: 0, aliases: 0, rootFields: 0, cost: 0, largestPage: null };
   const rootType = schema.getRootType(operation.operation);
@@ -70,6 +72,7 @@ export function analyzeOperation(
       const firstArgument = field.args.find((arg) => arg.name === 'first');
       if (firstArgument) {
         const node = selection.arguments?.find((arg) => arg.name.value === 'first');
+        if (node?.value.kind === Kind.VARIABLE) variablesRead?.add(node.value.name.value);
         const value = node ? valueFromAST(node.value, firstArgument.type, variables) : firstArgument.defaultValue;
         const size = typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0;
         if (!shape.largestPage || size > shape.largestPage.size) shape.largestPage = { size, path: fieldPath };

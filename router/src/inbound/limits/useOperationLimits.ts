@@ -1,7 +1,54 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode, requestError } from '@fedstack/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
-import { analyzeOperation } from './analyzeOperation';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { analyzeOperation, type OperationShape } from './analyzeOperation';
+
+/** What one operation measured: the variables the measure reads, and the shape for each set of their values seen. */
+interface Measured {
+  variables: readonly string[];
+  shapes: Map<string, OperationShape>;
+}
+
+/** Shapes kept per operation, one per set of values of the variables the measure reads. */
+const maxShapesPerOperation = 64;
+
+/**
+ * Per schema and operation, what was measured. Apollo Server parses and validates a query text once
+ * and hands every request with that text the same document, so an operation is measured once for each
+ * value of its `first` variables instead of walked again per request; a new schema, or a text no longer
+ * in Apollo Server's cache, is measured afresh (weakly held, nothing to evict).
+ */
+const measuredOperations = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Measured>>();
+
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): OperationShape {
+  let bySchema = measuredOperations.get(schema);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    measuredOperations.set(schema, bySchema);
+  }
+  const known = bySchema.get(operation);
+  if (known) {
+    const shape = known.shapes.get(valuesKey(known.variables, variables));
+    if (shape) return shape;
+  }
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const read = new Set<string>();
+  const shape = analyzeOperation(schema, operation, fragments, variables, read);
+  const measured = known ?? { variables: [...read], shapes: new Map<string, OperationShape>() };
+  if (!known) bySchema.set(operation, measured);
+  if (measured.shapes.size < maxShapesPerOperation) measured.shapes.set(valuesKey(measured.variables, variables), shape);
+  return shape;
+}
+
+/** The values of `names` in `variables` as one key; a missing variable is told apart from a null one. */
+function valuesKey(names: readonly string[], variables: Readonly<Record<string, unknown>>): string {
+  let key = '';
+  for (const name of names) key += `${Object.prototype.hasOwnProperty.call(variables, name) ? JSON.stringify(variables[name]) : '-'}\n`;
+  return key;
+}
 
 /** The limits an operation must stay within; each has a safe default in config.ts. */
 export interface OperationLimits {
@@ -42,11 +89,7 @@ export function useOperationLimits(limits: OperationLimits): ApolloServerPlugin<
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) throw unresolvedOperation(document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length, request.operationName);
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) {
-            if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-          }
-          const shape = analyzeOperation(schema, operation, fragments, request.variables ?? {});
+          const shape = measure(schema, document, operation, request.variables ?? {});
           if (shape.depth > limits.maxDepth) {
             throw requestError(ErrorCode.QUERY_TOO_DEEP, `The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, { depth: shape.depth, limit: limits.maxDepth });
           }
