@@ -38,22 +38,7 @@ type ScenarioName = GatewayScenarioName;
 /** A target: one of {@link targets}, or a variant of `plain-ours` given with `--variant`. */
 type TargetName = Target | `variant:${string}`;
 
-/** One target under one scenario: medians over the rounds, and each round's numbers. */
-interface Measurement {
-  scenario: ScenarioName;
-  target: TargetName;
-  requestsPerSecond: number;
-  cpuMsPerRequest: number;
-  p50: number;
-  p99: number;
-  bytesPerRequest: number;
-  failures: number;
-  /** Per round, in order: the same fields for that round's window alone. */
-  rounds: RoundResult[];
-  /** Medians over the rounds of this target's figure divided by stock's in the same round (null without stock). */
-  roundRatios: { requestsPerSecond: number; cpu: number; p99: number } | null;
-}
-
+/** What one measured window of one target gave. */
 interface RoundResult {
   requestsPerSecond: number;
   cpuMsPerRequest: number;
@@ -61,6 +46,16 @@ interface RoundResult {
   p99: number;
   bytesPerRequest: number;
   failures: number;
+}
+
+/** One target under one scenario: the medians over the rounds (failures summed), and each round's numbers. */
+interface Measurement extends RoundResult {
+  scenario: ScenarioName;
+  target: TargetName;
+  /** Per round, in order: the same fields for that round's window alone. */
+  rounds: RoundResult[];
+  /** Medians over the rounds of this target's figure divided by stock's in the same round (null without stock). */
+  roundRatios: { requestsPerSecond: number; cpu: number; p99: number } | null;
 }
 
 function flag(name: string): string | undefined {
