@@ -1,5 +1,7 @@
 import {
   getNamedType,
+  isInputType,
+  typeFromAST,
   isObjectType,
   isInterfaceType,
   Kind,
@@ -28,6 +30,29 @@ export interface OperationShape {
   cost: number;
   /** The largest `first` asked, with where (`users`, `user.orders`). */
   largestPage: { size: number; path: string } | null;
+}
+
+/** The page a `first` of this value asks for: a finite number, at least 0; anything else asks for none. */
+export function pageSizeOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0;
+}
+
+/**
+ * The request's variables with the operation's defaults for those it leaves out, as execution will
+ * see them: `query($n: Int = 100000) { users(first: $n) { id } }` sent without `n` asks for 100000.
+ * The same object when no default is missing.
+ */
+export function withDefaults(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  let filled: Record<string, unknown> | undefined;
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!definition.defaultValue || variables[name] !== undefined) continue;
+    const type = typeFromAST(schema, definition.type);
+    if (!type || !isInputType(type)) continue;
+    filled ??= { ...variables };
+    filled[name] = valueFromAST(definition.defaultValue, type);
+  }
+  return filled ?? variables;
 }
 
 /**
@@ -74,7 +99,7 @@ export function analyzeOperation(
         const node = selection.arguments?.find((arg) => arg.name.value === 'first');
         if (node?.value.kind === Kind.VARIABLE) variablesRead?.add(node.value.name.value);
         const value = node ? valueFromAST(node.value, firstArgument.type, variables) : firstArgument.defaultValue;
-        const size = typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0;
+        const size = pageSizeOf(value);
         if (!shape.largestPage || size > shape.largestPage.size) shape.largestPage = { size, path: fieldPath };
         childMultiplier = multiplier * Math.max(1, size);
       }

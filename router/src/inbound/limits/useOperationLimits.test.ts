@@ -32,9 +32,26 @@ describe('useOperationLimits', () => {
     // 90 × 90 values: too costly; each page alone is within the limit.
     expect(await check(document, { first: 90, friends: 90 })).toBe('QUERY_TOO_COSTLY');
     expect(await check(document, { first: 90, friends: 5 })).toBe('ok');
-    // Without the variable, or with null, the page counts as none: nothing to refuse.
+    // Without the variable (no default here), or with null, the page counts as none: nothing to refuse.
     expect(await check(document, { friends: 5 })).toBe('ok');
     expect(await check(document, { first: null, friends: 5 })).toBe('ok');
     expect(await check(document, { first: 90, friends: 90 })).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it("measures a variable left out at the operation's default, as execution will use it, and an explicit null as null", async () => {
+    const document = parse('query Q($first: Int = 100000) { users(first: $first) { id } }');
+    expect(await check(document, {})).toBe('BAD_USER_INPUT');
+    expect(await check(document, { first: 5 })).toBe('ok');
+    expect(await check(document, {})).toBe('BAD_USER_INPUT');
+    expect(await check(document, { first: null })).toBe('ok');
+  });
+
+  it('measures a variable of the wrong kind as no page, however large or deep (the type check after it refuses it)', async () => {
+    const document = parse('query Q($first: Int) { users(first: $first) { id } }');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(await check(document, { first: deep })).toBe('ok');
+    expect(await check(document, { first: 'x'.repeat(1_000_000) })).toBe('ok');
+    expect(await check(document, { first: 500 })).toBe('BAD_USER_INPUT');
   });
 });

@@ -1,26 +1,28 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ErrorCode, requestError } from '@fedstack/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { analyzeOperation, type OperationShape } from './analyzeOperation';
+import { analyzeOperation, pageSizeOf, withDefaults, type OperationShape } from './analyzeOperation';
 
-/** What one operation measured: the variables the measure reads, and the shape for each set of their values seen. */
+/** What one operation measured: the variables the measure reads, and the shape for each set of page sizes they gave. */
 interface Measured {
   variables: readonly string[];
   shapes: Map<string, OperationShape>;
 }
 
-/** Shapes kept per operation, one per set of values of the variables the measure reads. */
+/** Shapes kept per operation, one per set of page sizes its variables gave. */
 const maxShapesPerOperation = 64;
 
 /**
  * Per schema and operation, what was measured. Apollo Server parses and validates a query text once
  * and hands every request with that text the same document, so an operation is measured once for each
- * value of its `first` variables instead of walked again per request; a new schema, or a text no longer
- * in Apollo Server's cache, is measured afresh (weakly held, nothing to evict).
+ * set of page sizes its `first` variables ask for (all the measure reads of them) instead of walked
+ * again per request; a new schema, or a text no longer in Apollo Server's cache, is measured afresh
+ * (weakly held, nothing to evict). The key holds numbers only, whatever a client sends as a variable.
  */
 const measuredOperations = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Measured>>();
 
-function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): OperationShape {
+function measure(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, sent: Readonly<Record<string, unknown>>): OperationShape {
+  const variables = withDefaults(schema, operation, sent);
   let bySchema = measuredOperations.get(schema);
   if (!bySchema) {
     bySchema = new WeakMap();
@@ -43,10 +45,10 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   return shape;
 }
 
-/** The values of `names` in `variables` as one key; a missing variable is told apart from a null one. */
+/** The page sizes the variables `names` ask for, as one key: what the measure reads of them. */
 function valuesKey(names: readonly string[], variables: Readonly<Record<string, unknown>>): string {
   let key = '';
-  for (const name of names) key += `${Object.prototype.hasOwnProperty.call(variables, name) ? JSON.stringify(variables[name]) : '-'}\n`;
+  for (const name of names) key += `${pageSizeOf(variables[name])},`;
   return key;
 }
 
