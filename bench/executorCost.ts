@@ -25,21 +25,18 @@ import type { SupergraphFixture } from '../test/differential/kit/types';
 import { projectFixture } from '../test/differential/supergraphs/project';
 import { shopFixture } from '../test/differential/supergraphs/shop';
 import { createShopData } from '../test/differential/supergraphs/shop/data';
+import { argvFlag } from './lib/argvFlag';
 import { gatewayScenarios, type GatewayScenarioName } from './lib/gatewayScenarios';
+import { median } from './lib/median';
 
 const targets = ['stock', 'ours', 'ours-unshared'] as const;
 type Target = (typeof targets)[number];
 
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? '') : undefined;
-}
-
-const rounds = Math.max(1, Number(flag('rounds') ?? 5));
+const rounds = Math.max(1, Number(argvFlag('rounds') ?? 5));
 /** Requests per target and round: about a second of stock's CPU unless --requests says. */
-const requestsFor = (scenario: GatewayScenarioName) => Math.max(1, Number(flag('requests') ?? (scenario === 'gatewayBound' ? 300 : 5000)));
-const concurrency = Math.max(1, Number(flag('concurrency') ?? 3));
-const chosenScenarios = (flag('scenarios')?.split(',') ?? Object.keys(gatewayScenarios)) as GatewayScenarioName[];
+const requestsFor = (scenario: GatewayScenarioName) => Math.max(1, Number(argvFlag('requests') ?? (scenario === 'gatewayBound' ? 300 : 5000)));
+const concurrency = Math.max(1, Number(argvFlag('concurrency') ?? 3));
+const chosenScenarios = (argvFlag('scenarios')?.split(',') ?? Object.keys(gatewayScenarios)) as GatewayScenarioName[];
 
 /**
  * A subgraph's data source that asks the subgraph once per distinct request body and answers from that
@@ -94,12 +91,6 @@ async function cpuPerRequest(server: ApolloServer<BaseContext>, body: unknown, r
   );
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000 / requests;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Result {
@@ -168,7 +159,7 @@ async function main(): Promise<void> {
     ...results.map((result) => `| ${result.scenario} | ${result.target} | ${result.cpuMsPerRequest} | ${result.stockRatio.toFixed(2)} |`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const json = flag('json');
+  const json = argvFlag('json');
   if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), concurrency, rounds, results }, null, 2)}\n`);
 }
 

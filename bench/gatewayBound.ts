@@ -26,7 +26,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { freePort, killAll, ServiceProcess } from '@fedstack/devkit';
+import { argvFlag, argvFlags } from './lib/argvFlag';
 import { gatewayScenarios, type GatewayScenarioName } from './lib/gatewayScenarios';
+import { median } from './lib/median';
 import { cpuSeconds } from './lib/procStats';
 import { summarizeProfile } from './lib/summarizeProfile';
 
@@ -61,19 +63,9 @@ interface Measurement extends RoundResult {
   roundRatios: { requestsPerSecond: number; cpu: number; p99: number };
 }
 
-function flag(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? (process.argv[index + 1] ?? '') : undefined;
-}
-
-/** Every value of a flag that may be repeated. */
-function flags(name: string): string[] {
-  return process.argv.flatMap((arg, index) => (arg === `--${name}` && index + 1 < process.argv.length ? [process.argv[index + 1]!] : []));
-}
-
-const duration = Number(flag('duration') ?? 10);
-const warmup = Number(flag('warmup') ?? 3);
-const rounds = Math.max(1, Number(flag('rounds') ?? 1));
+const duration = Number(argvFlag('duration') ?? 10);
+const warmup = Number(argvFlag('warmup') ?? 3);
+const rounds = Math.max(1, Number(argvFlag('rounds') ?? 1));
 const profile = process.argv.includes('--profile');
 /**
  * A process of each target per round (the default), or one for the whole run (`--same-process`, and
@@ -81,17 +73,17 @@ const profile = process.argv.includes('--profile');
  * differ by up to 10% on this scenario (JIT and memory layout), so comparing builds needs several.
  */
 const fresh = !profile && !process.argv.includes('--same-process');
-const chosenScenarios = (flag('scenarios')?.split(',') ?? Object.keys(scenarios)) as ScenarioName[];
+const chosenScenarios = (argvFlag('scenarios')?.split(',') ?? Object.keys(scenarios)) as ScenarioName[];
 /** `--variant name:KEY=value,KEY=value`: `plain-ours` with these settings, measured as target `variant:name`. */
 const variants = new Map(
-  flags('variant').map((text) => {
+  argvFlags('variant').map((text) => {
     const [name, settings = ''] = text.split(/:(.*)/s);
     const env = Object.fromEntries(settings.split(',').filter((pair) => pair.includes('=')).map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]));
     return [`variant:${name}` as const, env];
   }),
 );
-const chosenTargets: TargetName[] = [...((flag('targets')?.split(',') ?? [...targets]) as Target[]), ...variants.keys()];
-const extraNodeFlags = flag('node-flags')?.split(' ').filter((part) => part !== '') ?? [];
+const chosenTargets: TargetName[] = [...((argvFlag('targets')?.split(',') ?? [...targets]) as Target[]), ...variants.keys()];
+const extraNodeFlags = argvFlag('node-flags')?.split(' ').filter((part) => part !== '') ?? [];
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-bound-profiles-'));
 /** Per `scenario-target`, when its measured load ran (monotonic clock, the one CPU profiles are stamped with). */
 const measuredWindows = new Map<string, Array<readonly [bigint, bigint]>>();
@@ -183,12 +175,6 @@ async function measureRound(scenario: ScenarioName, running: Running): Promise<R
   };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /**
@@ -271,7 +257,7 @@ function report(results: Measurement[]): void {
       `| ${result.scenario} | ${result.target} | ${result.requestsPerSecond} | ${ratios.requestsPerSecond.toFixed(2)} | ${result.cpuMsPerRequest} | ${ratios.cpu.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratios.p99.toFixed(2)} | ${result.bytesPerRequest} | ${result.failures} |`,
     );
   }
-  const json = flag('json');
+  const json = argvFlag('json');
   if (json) writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), duration, rounds, results }, null, 2)}\n`);
   process.stdout.write(`${lines.join('\n')}\n`);
   if (!profile) return;

@@ -1,6 +1,7 @@
 import type { BenchStack } from './BenchStack';
 import type { LoadGenerator, LoadResult } from './LoadGenerator';
 import { memory, processTree } from './procStats';
+import { median } from './median';
 import type { LoadSettings } from './measureScenario';
 import { benchData, createScenarios, type ScenarioName } from './scenarios';
 import { startTarget } from './startTarget';
@@ -73,13 +74,6 @@ const sampleIntervalMs = 1000;
 
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const secondsSince = (start: number) => Math.round((performance.now() - start) / 100) / 10;
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /** `--trace-gc`'s line for a full collection: `[pid:0x…]   12345 ms: Mark-Compact 390.0 (419.7) -> 97.1 (362.4) MB, …`. */
 const fullCollectionLine = /\s([\d.]+) ms: Mark-Compact(?: \(reduce\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
