@@ -64,6 +64,7 @@ export function analyzeOperation(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+  /** The variables as execution sees them: the request's, with the operation's defaults ({@link withDefaults}). */
   variables: Readonly<Record<string, unknown>>,
   /** Gets the name of every variable the measure read (a `first` given by a variable); the same for every request of an operation. */
   variablesRead?: Set<string>,
