@@ -13,8 +13,8 @@ const maxKeys = 1000;
  * (docs/performance.md, "Requests held at the door").
  *
  * A request is weighed by the subgraph answer bytes that requests with the same key (method, URL,
- * `Authorization` and body) received on their last runs, and by the average over all requests when its key is new or its
- * body too long to keep as a key (empty). A request the response cache answers receives nothing, so
+ * `Authorization` and body) received on their last runs, and by the average over all requests when
+ * its key is new or its body too long to keep as a key (empty). A request the response cache answers receives nothing, so
  * those weigh next to nothing; with inbound deduplication (`sharesInFlight`), a request identical to
  * one inside joins it at once: fifty identical requests still share one execution.
  */
