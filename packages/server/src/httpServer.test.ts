@@ -1,5 +1,8 @@
 import { request } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { ApolloServer, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext } from '@apollo/server';
+import { buildSchema } from 'graphql';
 import { writeFiller } from '@fedstack/devkit';
 import { useErrorReporting } from './errors';
 import { GraphQLService, type AdmissionTicket, type RequestAdmission, type RequestScope } from './httpServer';
@@ -27,10 +30,20 @@ beforeEach(() => {
   slowStarted = new Promise((resolve) => (markSlowStarted = resolve));
 });
 
-function createService(shutdownGraceMs?: number, options: { maxBodyBytes?: number; plugins?: ApolloServerPlugin<{ logger: Logger }>[]; logger?: Logger; admission?: RequestAdmission } = {}) {
+function createService(
+  shutdownGraceMs?: number,
+  options: { maxBodyBytes?: number; plugins?: ApolloServerPlugin<{ logger: Logger }>[]; logger?: Logger; admission?: RequestAdmission; allowBatchedHttpRequests?: boolean } = {},
+) {
   return new GraphQLService<{ logger: Logger }>({
     name: 'test',
-    apollo: new ApolloServer<{ logger: Logger }>({ typeDefs, resolvers, stopOnTerminationSignals: false, plugins: options.plugins, logger: options.logger ?? createLogger('test', 'silent') }),
+    apollo: new ApolloServer<{ logger: Logger }>({
+      typeDefs,
+      resolvers,
+      stopOnTerminationSignals: false,
+      plugins: options.plugins,
+      logger: options.logger ?? createLogger('test', 'silent'),
+      allowBatchedHttpRequests: options.allowBatchedHttpRequests,
+    }),
     context: async (_request, scope: RequestScope) => ({ logger: scope.logger }),
     host: '127.0.0.1',
     port: 0,
@@ -82,6 +95,40 @@ function oneAtATime() {
       waiting.shift()!(ticket());
     },
   };
+}
+
+type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+
+/**
+ * A gateway (what the router gives Apollo Server) whose executor answers every operation with `items`
+ * objects: Apollo Server then runs each request through its gateway path, as the router's.
+ */
+function itemsGateway(items: number): Gateway {
+  const apiSchema = buildSchema('type Item { id: ID! name: String! } type Query { items: [Item!]! }');
+  let onLoad: Parameters<Gateway['onSchemaLoadOrUpdate']>[0] = () => {};
+  const executor = async () => ({ data: { items: Array.from({ length: items }, (_, i) => ({ id: `i${i}`, name: `Item ${i}` })) } });
+  return {
+    async load() {
+      onLoad({ apiSchema, coreSupergraphSdl: '' });
+      return { executor };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      onLoad = callback;
+      return () => {};
+    },
+    async stop() {},
+  };
+}
+
+/** V8's collector on demand, for a test of what survives it (`--expose-gc` set at run time, read from a fresh context). */
+function exposeGc(): (options: { type: 'minor' | 'major'; execution: 'sync' }) => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
+}
+
+/** Bytes in V8's old generation. */
+function oldGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'old_space')!.space_used_size;
 }
 
 /** Polls `probe` until it holds, up to a bound (never a fixed sleep). */
@@ -299,6 +346,70 @@ describe('GraphQLService', () => {
     it('still serves requests afterwards', async () => {
       expect(JSON.parse((await post(url, '{ fast }')).body)).toEqual({ data: { fast: 'ok' } });
     });
+  });
+
+  it("drops Apollo Server's copy of each answer once it is written, a batch's too, and every client still gets its whole answer", async () => {
+    const seen: Array<GraphQLRequestContext<{ logger: Logger }>['response']> = [];
+    const recordResponses: ApolloServerPlugin<{ logger: Logger }> = {
+      async requestDidStart({ response }) {
+        seen.push(response);
+      },
+    };
+    const service = createService(undefined, { plugins: [recordResponses], allowBatchedHttpRequests: true });
+    const url = await service.start();
+    try {
+      const single = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ fast }' }) });
+      expect(await single.json()).toEqual({ data: { fast: 'ok' } });
+      const batch = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ fast }' }, { query: '{ a: fast }' }]) });
+      expect(await batch.json()).toEqual([{ data: { fast: 'ok' } }, { data: { a: 'ok' } }]);
+      expect(seen).toHaveLength(3);
+      await until('every answer dropped', () => seen.every((response) => response.body === undefined));
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('lets answers through a gateway die young: they do not pile up in the old generation', async () => {
+    // Apollo Server hands a gateway's executor per-request accessors that V8 keeps alive until a full
+    // collection (see releaseAnswers); without the release, every answer below is promoted: 20 MB and more.
+    const gc = exposeGc();
+    const items = 10_000;
+    const logger = createLogger('test', 'silent');
+    const service = new GraphQLService<BaseContext>({
+      name: 'test',
+      apollo: new ApolloServer<BaseContext>({ gateway: itemsGateway(items), logger, stopOnTerminationSignals: false }),
+      context: async () => ({}),
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+    });
+    const url = await service.start();
+    try {
+      const ask = async () => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ items { id name } }' }) });
+        return ((await response.json()) as { data: { items: unknown[] } }).data.items.length;
+      };
+      expect(await ask()).toBe(items);
+      // What one answer's tree takes in the heap (young or old), kept alive on purpose.
+      gc({ type: 'major', execution: 'sync' });
+      const empty = getHeapStatistics().used_heap_size;
+      const kept = Array.from({ length: items }, (_, i) => ({ id: `i${i}`, name: `Item ${i}` }));
+      gc({ type: 'major', execution: 'sync' });
+      const treeBytes = getHeapStatistics().used_heap_size - empty;
+      expect(kept).toHaveLength(items);
+      expect(treeBytes).toBeGreaterThan(items * 32);
+
+      gc({ type: 'major', execution: 'sync' });
+      const before = oldGenerationBytes();
+      const requests = 20;
+      for (let i = 0; i < requests; i++) expect(await ask()).toBe(items);
+      // Two young collections: what is still held after the first is promoted by the second.
+      gc({ type: 'minor', execution: 'sync' });
+      gc({ type: 'minor', execution: 'sync' });
+      expect(oldGenerationBytes() - before).toBeLessThan((requests * treeBytes) / 4);
+    } finally {
+      await service.stop();
+    }
   });
 
   it('puts the request id on a 500 from a failing plugin, and on its log line', async () => {
