@@ -480,10 +480,11 @@ function leafValidator(schema: Schema, type: OutputType): (value: unknown) => bo
   const isFloat = type === schema.floatType();
   const isIntOrId = isInt || type === schema.idType();
   const enumValues = isEnumType(type) ? new Set(type.values.map((value) => value.name)) : undefined;
-  const integer = /^-?(?:0|[1-9][0-9]*)$/;
   return (value) => {
     if (typeof value === 'boolean') return isBoolean;
-    if (typeof value === 'number' && isFinite(value)) return isIntOrId ? integer.test(String(value)) : isFloat;
+    // Stock tests `String(value)` against /^-?(?:0|[1-9][0-9]*)$/: true exactly for the integers that
+    // print without an exponent, below 1e21 in magnitude (-0 prints as "0"). Without the string.
+    if (typeof value === 'number' && isFinite(value)) return isIntOrId ? Number.isInteger(value) && Math.abs(value) < 1e21 : isFloat;
     if (typeof value === 'string') return enumValues ? enumValues.has(value) : !isBoolean && !isInt && !isFloat;
     return false;
   };

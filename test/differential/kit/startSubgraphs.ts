@@ -66,9 +66,9 @@ export async function startSubgraph(fixture: SubgraphFixture, options: SubgraphS
       void answer(apollo, request.headers, text).then(
         (answered) => {
           if (options.memoize) memo.set(text, answered);
-          if (fault === 'wrong-leaf-types') {
+          if (fault === 'wrong-leaf-types' || fault === 'edge-numbers') {
             const { data, ...rest } = JSON.parse(answered.body) as { data?: unknown };
-            answered = { ...answered, body: JSON.stringify({ ...rest, data: wrongLeafTypes(data) }) };
+            answered = { ...answered, body: JSON.stringify({ ...rest, data: fault === 'edge-numbers' ? edgeNumbers(data) : wrongLeafTypes(data) }) };
           }
           response.writeHead(answered.status, answered.headers).end(answered.body);
         },
@@ -95,6 +95,21 @@ async function answer(apollo: ApolloServer, incoming: NodeJS.Dict<string | strin
   });
   if (result.body.kind !== 'complete') throw new Error('in-memory subgraphs answer in one part');
   return { status: result.status ?? 200, headers: [...result.headers], body: result.body.string };
+}
+
+/** Numbers at the edge of `Int`: stock accepts an integer that prints without an exponent, in any range. */
+const edgeValues = [1.5, 1e21, -0, 2 ** 53, 1e20, -1e21, 0.000001];
+
+/** A subgraph's `data` with each number replaced by the next of {@link edgeValues} (JSON sends -0 as 0). */
+function edgeNumbers(data: unknown): unknown {
+  let next = 0;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'number') return edgeValues[next++ % edgeValues.length];
+    if (Array.isArray(value)) return value.map(replace);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)]));
+    return value;
+  };
+  return replace(data);
 }
 
 /** A subgraph's `data` with values of the wrong type: numbers become strings, booleans numbers; strings stay. */

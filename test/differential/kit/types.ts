@@ -4,9 +4,11 @@ import type { SubgraphResolvers } from '@fedstack/subgraph';
 /**
  * What a subgraph does wrong for a case: answers 500, never answers, answers malformed JSON, or answers
  * its real `data` with every number turned into a string and every boolean into a number (values of
- * the wrong type, which the router must report as stock does).
+ * the wrong type, which the router must report as stock does); `edge-numbers` answers its real `data`
+ * with every number replaced by one at the edge of what an `Int` or `ID` accepts (a fraction, 1e21,
+ * 2^53, 1e20, in turn).
  */
-export type Fault = 'error-500' | 'hang' | 'garbage' | 'wrong-leaf-types';
+export type Fault = 'error-500' | 'hang' | 'garbage' | 'wrong-leaf-types' | 'edge-numbers';
 
 /** One in-memory subgraph: its SDL and resolvers over constant data. */
 export interface SubgraphFixture {

@@ -162,5 +162,13 @@ const shopOperations: OperationCase[] = [
       { subgraph: 'reviews', fault: 'wrong-leaf-types' },
     ],
   },
+  {
+    name: 'numbers at the edge of Int (a fraction, 1e21, 2^53): valid, or a note each',
+    query: '{ topProducts(first: 5) { upc price ... on Book { shippingEstimate reviews { id rating } } ... on Furniture { shippingEstimate } } }',
+    faults: [
+      { subgraph: 'inventory', fault: 'edge-numbers' },
+      { subgraph: 'reviews', fault: 'edge-numbers' },
+    ],
+  },
   { name: 'the root subgraph down: no data at all', errors: true, query: '{ topProducts { upc } }', faults: [{ subgraph: 'products', fault: 'error-500' }] },
 ];
