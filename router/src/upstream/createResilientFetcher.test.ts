@@ -1,5 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { createResilientFetcher, retryDelayMs, type FetchOutcome, type ResilienceOptions } from './createResilientFetcher';
+import { createHttpFetcher } from './createHttpFetcher';
+import { createPoolFetcher } from './createPoolFetcher';
+import { AttemptDeadline, createResilientFetcher, retryDelayMs, type FetchOutcome, type ResilienceOptions } from './createResilientFetcher';
 
 const options: ResilienceOptions = { timeoutMs: 200, retries: 2, backoffMs: 1, retryBudget: 1, failureThreshold: 3, openMs: 100 };
 const query = { method: 'POST', body: JSON.stringify({ query: 'query { users { id } }' }) };
@@ -109,6 +113,76 @@ describe('createResilientFetcher', () => {
     expect(outcomes).toEqual([]);
     // With a threshold of 1, a counted failure would have opened the circuit.
     expect((await fetch('http://x/graphql', query)).status).toBe(200);
+  });
+});
+
+describe('AttemptDeadline', () => {
+  it('calls its abort listeners once, with a TimeoutError, when the deadline passes', async () => {
+    const deadline = new AttemptDeadline(1, undefined);
+    const reasons: unknown[] = [];
+    const removed = () => reasons.push('removed');
+    await new Promise<void>((resolve) => {
+      deadline.addEventListener('abort', () => {
+        reasons.push(deadline.reason);
+        resolve();
+      });
+      deadline.addEventListener('abort', removed);
+      deadline.removeEventListener('abort', removed);
+    });
+    expect(deadline.aborted).toBe(true);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatchObject({ name: 'TimeoutError' });
+    expect(() => deadline.throwIfAborted()).toThrow('The operation was aborted due to timeout');
+  });
+
+  it("takes the caller's reason when the caller aborts, and lets go of the caller once done", () => {
+    const caller = new AbortController();
+    const deadline = new AttemptDeadline(60_000, caller.signal);
+    const heard: unknown[] = [];
+    deadline.addEventListener('abort', { handleEvent: (event) => heard.push(event.type) });
+    caller.abort(new Error('the client went away'));
+    expect(deadline.aborted).toBe(true);
+    expect(deadline.reason).toEqual(new Error('the client went away'));
+    expect(heard).toEqual(['abort']);
+
+    const later = new AbortController();
+    const settled = new AttemptDeadline(60_000, later.signal);
+    settled.addEventListener('abort', () => heard.push('too late'));
+    settled.done();
+    later.abort(new Error('after the answer'));
+    expect(settled.aborted).toBe(false);
+    expect(heard).toEqual(['abort']);
+  });
+
+  describe('ends a real request to a subgraph that never answers, as a timeout', () => {
+    let server: Server;
+    let url: string;
+    beforeAll(async () => {
+      // Reads the request and never answers it.
+      server = createServer((request) => request.resume());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it.each([
+      ['node:http (createHttpFetcher)', () => ({ fetcher: createHttpFetcher(), close: async () => {} })],
+      ['undici (createPoolFetcher)', () => {
+        const pool = createPoolFetcher();
+        return { fetcher: pool, close: () => pool.close() };
+      }],
+    ])('over %s', async (_name, make) => {
+      const { fetcher, close } = make();
+      try {
+        const fetch = createResilientFetcher('orders', { ...options, timeoutMs: 50, retries: 0 }, fetcher);
+        await expect(fetch(url, { ...query, headers: { 'content-type': 'application/json' } })).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_TIMEOUT' } });
+      } finally {
+        await close();
+      }
+    });
   });
 });
 

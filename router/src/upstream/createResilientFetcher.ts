@@ -67,14 +67,14 @@ export function createResilientFetcher(
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
       const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-      const attemptDeadline = attemptSignal(options.timeoutMs, callerSignal);
+      const deadline = new AttemptDeadline(options.timeoutMs, callerSignal);
       let failure: { outcome: FetchOutcome; error: Error; retryAfter?: string | null; counts: boolean };
       let response: FetcherResponse | undefined;
       try {
         try {
-          response = await base(url, { ...init, signal: attemptDeadline.signal });
+          response = await base(url, { ...init, signal: deadline });
         } finally {
-          attemptDeadline.done();
+          deadline.done();
         }
         // It answered: a 429 too says the subgraph is up, only busy.
         if (response.status < 500) circuit.succeed();
@@ -117,32 +117,85 @@ export function createResilientFetcher(
   };
 }
 
+/** An `abort` listener, as an EventTarget takes one: a function, or an object with `handleEvent`. */
+type AbortListener = ((event: Event) => void) | { handleEvent(event: Event): void };
+
 /**
- * One attempt's signal: aborted with a `TimeoutError` (as `AbortSignal.timeout` would) after `ms`, or
- * with the caller's reason when the caller's signal aborts; `done()` clears the timer and the listener
- * once the attempt has settled. Why not `AbortSignal.timeout` (and `AbortSignal.any`): Node registers
- * each such signal for finalization and keeps its timer until it fires, about 6 µs per call and weak
- * references for the garbage collector to clear; a router makes several calls per request.
+ * One attempt's deadline, given to the fetcher below as its `signal`: aborted with a `TimeoutError`
+ * (as `AbortSignal.timeout` would) after `ms`, or with the caller's reason when the caller's signal
+ * aborts; `done()` clears the timer and the caller's listener once the attempt has settled.
+ *
+ * Why not an `AbortController`: its signal is a whole `EventTarget` (a map of listener lists, a
+ * prototype set on each one, a listener object per listener), made and torn down on every subgraph
+ * call, for the one listener a call adds. What reads the signal below only reads `aborted` and `reason`
+ * and adds and removes `abort` listeners: the pool fetcher, and node:http for createHttpFetcher (which
+ * takes any object with an `aborted` property, as Node checks a signal). Why not `AbortSignal.timeout`
+ * and `AbortSignal.any` either: Node registers each such signal for finalization and keeps its timer
+ * until it fires.
  */
-function attemptSignal(ms: number, caller: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
-  // Like AbortSignal.timeout's, the timer alone does not keep the process alive.
-  timer.unref();
-  let onCallerAbort: (() => void) | undefined;
-  if (caller?.aborted) {
-    controller.abort(caller.reason);
-  } else if (caller) {
-    onCallerAbort = () => controller.abort(caller.reason);
-    caller.addEventListener('abort', onCallerAbort, { once: true });
+export class AttemptDeadline {
+  aborted = false;
+  reason: unknown = undefined;
+  /** Usually one (the fetcher's), and none once aborted or settled. */
+  private listeners: AbortListener[] | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort: (() => void) | undefined;
+
+  constructor(
+    ms: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => this.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+    // Like AbortSignal.timeout's, the timer alone does not keep the process alive.
+    this.timer.unref();
+    if (caller?.aborted) {
+      this.abort(caller.reason);
+    } else if (caller) {
+      this.onCallerAbort = () => this.abort(caller.reason);
+      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
   }
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer);
-      if (onCallerAbort) caller!.removeEventListener('abort', onCallerAbort);
-    },
-  };
+
+  /** Adds an `abort` listener, called once if the deadline passes or the caller aborts, as an AbortSignal's. */
+  addEventListener(type: string, listener: AbortListener | null): void {
+    if (type !== 'abort' || !listener || this.aborted) return;
+    if (!this.listeners) this.listeners = [listener];
+    else if (!this.listeners.includes(listener)) this.listeners.push(listener);
+  }
+
+  removeEventListener(type: string, listener: AbortListener | null): void {
+    if (type !== 'abort' || !listener || !this.listeners) return;
+    const index = this.listeners.indexOf(listener);
+    if (index !== -1) this.listeners.splice(index, 1);
+  }
+
+  /** Throws the reason once aborted, as `AbortSignal.throwIfAborted`. */
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  /** The attempt has settled: no timeout, no caller's abort, will follow. */
+  done(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller!.removeEventListener('abort', this.onCallerAbort);
+    this.listeners = undefined;
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller!.removeEventListener('abort', this.onCallerAbort);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (!listeners) return;
+    const event = new Event('abort');
+    for (const listener of listeners) {
+      if (typeof listener === 'function') listener.call(this, event);
+      else listener.handleEvent(event);
+    }
+  }
 }
 
 /**
