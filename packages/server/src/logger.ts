@@ -47,5 +47,21 @@ function wrap(base: pino.Logger): Logger {
     }
     base[level](fields, text.join(' '));
   };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (bindings) => wrap(base.child(bindings)) };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (bindings) => lazyChild(base, bindings) };
+}
+
+/**
+ * A child logger that pino makes on its first line at an enabled level. A service makes a child per
+ * request (its request id and trace id on every line), and most requests write no line at the level an
+ * operator runs with; pino would build the child's bindings into JSON text and its methods per level
+ * right away, on every request.
+ */
+function lazyChild(parent: pino.Logger, bindings: Record<string, unknown>): Logger {
+  let made: Logger | undefined;
+  const write = (level: Level) => (...message: unknown[]) => {
+    if (!parent.isLevelEnabled(level)) return;
+    made ??= wrap(parent.child(bindings));
+    made[level](...message);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: (more) => lazyChild(parent, { ...bindings, ...more }) };
 }
