@@ -68,18 +68,21 @@ export function mergeInto(target: ResultMap, source: ResultMap | null | undefine
 /** Merges one value of a subgraph's answer into `target[key]`: one key of {@link mergeInto}. */
 export function mergeValue(target: ResultMap, key: string, value: unknown): void {
   if (value === undefined) return;
-  let existing: unknown;
-  if (key in target) {
-    if (!hasOwn(target, key)) {
-      // Inherited (`constructor`): shadow it with an own property, never merge into Object.prototype's.
-      defineOwn(target, key, value);
-      return;
-    }
-    existing = target[key];
-    // Already adopted (entities that share a representation share its answer's objects): nothing to add.
-    if (existing === value) return;
+  // One load decides the common case, a key the target does not have yet: nothing inherited from
+  // Object.prototype reads as undefined, so an undefined here is a key to write.
+  const existing: unknown = target[key];
+  if (existing === undefined) {
+    target[key] = value;
+    return;
   }
-  if (existing && isObject(value)) {
+  // Already adopted (entities that share a representation share its answer's objects): nothing to add.
+  if (existing === value) return;
+  if (!hasOwn(target, key)) {
+    // Inherited (`constructor`, `__proto__`): shadow it with an own property, never merge into Object.prototype's.
+    defineOwn(target, key, value);
+    return;
+  }
+  if (isObject(value) && existing) {
     mergeInto(existing as ResultMap, value);
   } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
     for (let i = 0; i < value.length; i++) {

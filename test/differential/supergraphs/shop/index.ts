@@ -163,6 +163,11 @@ const shopOperations: OperationCase[] = [
     ],
   },
   {
+    name: "aliases named after Object.prototype's properties, on fields from the root fetch and merged from entity fetches",
+    query:
+      '{ topProducts(first: 3) { constructor: upc __proto__: name toString: __typename ... on Book { hasOwnProperty: reviews { valueOf: id constructor: author { __proto__: name isPrototypeOf: username } } } ... on Furniture { __proto__: name propertyIsEnumerable: inStock } } }',
+  },
+  {
     name: 'numbers at the edge of Int (a fraction, 1e21, 2^53): valid, or a note each',
     query: '{ topProducts(first: 5) { upc price ... on Book { shippingEstimate reviews { id rating } } ... on Furniture { shippingEstimate } } }',
     faults: [
