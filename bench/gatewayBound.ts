@@ -29,7 +29,7 @@ import { freePort, killAll, ServiceProcess } from '@fedstack/devkit';
 import { argvFlag, argvFlags } from './lib/argvFlag';
 import { gatewayScenarios, type GatewayScenarioName } from './lib/gatewayScenarios';
 import { median } from './lib/median';
-import { cpuSeconds } from './lib/procStats';
+import { cpuSeconds, memory } from './lib/procStats';
 import { summarizeProfile } from './lib/summarizeProfile';
 
 const targets = ['apollo-gateway', 'plain-apollo', 'plain-ours', 'router', 'hive-dedup'] as const;
@@ -43,6 +43,11 @@ type TargetName = Target | `variant:${string}`;
 /** What one measured window of one target gave. */
 interface RoundResult {
   requestsPerSecond: number;
+  /**
+   * The target's peak resident set since it started (VmHWM, its process tree), in MiB, read at the end
+   * of the window: with a process per round, its start, warm-up and this window.
+   */
+  peakRssMiB: number;
   cpuMsPerRequest: number;
   p50: number;
   p99: number;
@@ -167,6 +172,7 @@ async function measureRound(scenario: ScenarioName, running: Running): Promise<R
   const requests = result.requests.total;
   return {
     requestsPerSecond: Math.round((requests / result.duration) * 10) / 10,
+    peakRssMiB: Math.round(memory(running.process.pid).peakRssBytes / 1024 / 1024),
     cpuMsPerRequest: Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -215,6 +221,7 @@ async function measureScenario(scenario: ScenarioName, supergraphPath: string): 
         p50: of('p50'),
         p99: of('p99'),
         bytesPerRequest: Math.round(of('bytesPerRequest')),
+        peakRssMiB: of('peakRssMiB'),
         failures: results.reduce((sum, result) => sum + result.failures, 0),
         rounds: results,
         roundRatios: {
@@ -248,13 +255,13 @@ function report(results: Measurement[]): void {
   const lines = [
     `Medians of ${rounds} round(s) of ${duration} s per target; the ratios are medians of each round's ratio to ${chosenTargets.includes('apollo-gateway') ? "stock's" : `${chosenTargets[0]}'s`} window of the same round.`,
     '',
-    '| scenario | target | req/s | × stock | CPU ms/req | stock CPU ÷ | p50 ms | p99 ms | stock p99 ÷ | bytes/answer | failures |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | target | req/s | × stock | CPU ms/req | stock CPU ÷ | p50 ms | p99 ms | stock p99 ÷ | peak RSS MiB | bytes/answer | failures |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const result of results) {
     const ratios = result.roundRatios;
     lines.push(
-      `| ${result.scenario} | ${result.target} | ${result.requestsPerSecond} | ${ratios.requestsPerSecond.toFixed(2)} | ${result.cpuMsPerRequest} | ${ratios.cpu.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratios.p99.toFixed(2)} | ${result.bytesPerRequest} | ${result.failures} |`,
+      `| ${result.scenario} | ${result.target} | ${result.requestsPerSecond} | ${ratios.requestsPerSecond.toFixed(2)} | ${result.cpuMsPerRequest} | ${ratios.cpu.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratios.p99.toFixed(2)} | ${result.peakRssMiB} | ${result.bytesPerRequest} | ${result.failures} |`,
     );
   }
   const json = argvFlag('json');
