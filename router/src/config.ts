@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { ConfigError, developmentSigningSecret, loadCommonConfig, readBoolean, readEnum, readInt, readList, readMaxPageSize, readNumber, readPort, readSecret, readString, readUrl, type CommonConfig, type Env } from '@fedstack/server';
-import { schemaDir } from '@fedstack/devkit';
 import type { AuthConfig } from './inbound/auth/createTokenVerifier';
 import type { ResponseCacheConfig } from './inbound/cache/createResponseCache';
 import type { TrustedDocumentsConfig } from './inbound/persisted/createTrustedDocuments';
@@ -8,6 +7,14 @@ import type { OperationLimits } from './inbound/limits/useOperationLimits';
 import type { ResilienceOptions } from './upstream/createResilientFetcher';
 import { loadWorkerConfig } from './cluster/loadWorkerConfig';
 import type { RestartPolicy } from './cluster/planRestart';
+
+/**
+ * The repository's `schema` folder: two levels up from this file, in `src/` as in `dist/` (the Docker
+ * image keeps that layout). Worked out here, not taken from @fedstack/devkit, which is tooling: nothing
+ * a service runs in production may load it (it brings the MongoDB driver along, and the image has no
+ * build of it).
+ */
+const schemaDir = resolve(__dirname, '../../schema');
 
 /** How the router gets its supergraph. */
 export type SupergraphMode = 'static' | 'live';

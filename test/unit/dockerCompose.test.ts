@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig as loadOrdersConfig } from '@fedstack/orders';
@@ -265,6 +265,37 @@ describe('the Dockerfile', () => {
       expect(dockerfile).toContain(`COPY --from=build /app/${workspace}/dist/ ${workspace}/dist/`);
     }
   });
+
+  /** Every `src/` file of a workspace that its build compiles (tests excluded), with its text. */
+  const sourcesOf = (folder: string): Array<{ file: string; text: string }> => {
+    const files: Array<{ file: string; text: string }> = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          walk(path);
+        } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+          files.push({ file: path.slice(repoRoot.length + 1), text: readFileSync(path, 'utf8') });
+        }
+      }
+    };
+    walk(join(repoRoot, folder, 'src'));
+    return files;
+  };
+
+  it.each(['router', 'subgraphs/users', 'subgraphs/orders', 'packages/server', 'packages/subgraph'])(
+    'finds each workspace that %s imports among its dependencies, so the image has its build (never the devkit)',
+    (folder) => {
+      const { dependencies = {} } = JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      const undeclared: string[] = [];
+      for (const { file, text } of sourcesOf(folder)) {
+        for (const [, name] of text.matchAll(/(?:from|import|require\()\s*['"](@fedstack\/[a-z-]+)['"]/g)) {
+          if (!(name! in dependencies)) undeclared.push(`${file} imports ${name}`);
+        }
+      }
+      expect(undeclared).toEqual([]);
+    },
+  );
 
   it('copies the manifest of every workspace the lockfile installs, in both stages', () => {
     for (const folder of folders.values()) {
