@@ -1,6 +1,7 @@
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { Logger } from '@fedstack/server';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
+import { loadRedis } from '../loadRedis';
 import { CircuitBreaker } from '../../upstream/CircuitBreaker';
 
 /** A cache in Redis that the router can stop using at any moment without failing a request. */
@@ -57,7 +58,7 @@ export function createRedisCache(options: RedisCacheOptions): RedisCache {
   };
 
   const connect = (): Client => {
-    const created = createClient({
+    const created = loadRedis()({
       url: options.url,
       disableOfflineQueue: true,
       commandsQueueMaxLength: maxQueuedCommands,

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@fedstack/server';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
+import { loadRedis } from '../loadRedis';
 import { readManifest, type ManifestEntry } from './readManifest';
 
 /** Where the router's manifests come from (see config.ts for the variables). */
@@ -169,7 +170,7 @@ type Client = ReturnType<typeof createClient>;
 
 /** A Redis connection that is never waited for: the router starts and runs on its files meanwhile. */
 function connectRedis(url: string, logger: Logger): Client {
-  const client = createClient({
+  const client = loadRedis()({
     url,
     disableOfflineQueue: true,
     socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** Math.min(retries, 6), 5_000) },
