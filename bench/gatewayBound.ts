@@ -19,13 +19,15 @@
  * target `variant:name`), --json FILE (the medians and every round), --profile (also
  * write a CPU profile of stock and of each plain router, summarised at the end over the measured load
  * only), --scenarios a,b, --targets a,b, --node-flags '…' (V8 or Node flags for every target alike,
- * such as `--max-semi-space-size=64`: tuning that helps one helps all, so it is never given to one).
+ * such as `--max-semi-space-size=64`: tuning that helps one helps all, so it is never given to one),
+ * --source (run the targets through tsx instead of compiled; see `fromSource`).
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { freePort, killAll, ServiceProcess } from '@fedstack/devkit';
+import { spawn, spawnSync } from 'node:child_process';
+import ts from 'typescript';
+import { freePort, killAll, repoRoot, ServiceProcess } from '@fedstack/devkit';
 import { argvFlag, argvFlags } from './lib/argvFlag';
 import { gatewayScenarios, type GatewayScenarioName } from './lib/gatewayScenarios';
 import { median } from './lib/median';
@@ -87,6 +89,14 @@ const variants = new Map(
     return [`variant:${name}` as const, env];
   }),
 );
+/**
+ * `--source`: run every target from its TypeScript through tsx, as `npm start` does. By default each
+ * runs compiled, as in production (the Dockerfile's `node router/dist/index.js`): tsx's loader thread
+ * and transforms add 35–50 MiB to a process's resident set, which would blur the memory comparison.
+ */
+const fromSource = process.argv.includes('--source');
+/** Where the stock and Hive Gateway entries are compiled to: inside the repository, so node_modules resolves. */
+const compiledServices = join(repoRoot, 'node_modules', '.cache', 'gateway-bound', 'services');
 const chosenTargets: TargetName[] = [...((argvFlag('targets')?.split(',') ?? [...targets]) as Target[]), ...variants.keys()];
 const extraNodeFlags = argvFlag('node-flags')?.split(' ').filter((part) => part !== '') ?? [];
 const profileDir = mkdtempSync(join(tmpdir(), 'gateway-bound-profiles-'));
@@ -103,8 +113,9 @@ async function startTarget(target: TargetName, supergraphPath: string, scenario:
   const nodeFlags = ['--max-old-space-size=1024', ...extraNodeFlags, ...(profiled(target) ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${scenario}-${target.replace(':', '-')}`)}`] : [])];
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SUPERGRAPH_PATH: supergraphPath };
   if (target === 'apollo-gateway' || target === 'hive-dedup') {
-    const entry = target === 'apollo-gateway' ? 'bench/services/stockGateway.ts' : 'bench/services/hiveGateway.ts';
-    const child = pinned(ServiceProcess.start({ name: target, entry, env: { ...env, HIVE_DEDUP: 'all', HIVE_UNSIGNED: 'true' }, nodeFlags, ipc: true }));
+    const name = target === 'apollo-gateway' ? 'stockGateway' : 'hiveGateway';
+    const entry = fromSource ? `bench/services/${name}.ts` : join(compiledServices, `${name}.js`);
+    const child = pinned(ServiceProcess.start({ name: target, entry, compiled: !fromSource, env: { ...env, HIVE_DEDUP: 'all', HIVE_UNSIGNED: 'true' }, nodeFlags, ipc: true }));
     const { url } = await child.waitForMessage((message): message is { type: 'ready'; url: string } => (message as { type?: string }).type === 'ready');
     return { url, process: child };
   }
@@ -116,7 +127,8 @@ async function startTarget(target: TargetName, supergraphPath: string, scenario:
     ServiceProcess.start({
       ipc: true,
       name: target,
-      entry: 'router/src/index.ts',
+      entry: fromSource ? 'router/src/index.ts' : 'router/dist/index.js',
+      compiled: !fromSource,
       env: { ...env, ...subgraphSecrets, ...plain, AUTH_JWT_SECRET: 'j'.repeat(40), ROUTER_HOST: '127.0.0.1', ROUTER_PORT: String(port), ROUTER_WORKERS: '1', PERSISTED_DOCUMENTS: 'off', ROUTER_EXECUTOR: target === 'plain-apollo' ? 'apollo' : 'ours', ...variant },
       nodeFlags,
     }),
@@ -236,7 +248,24 @@ async function measureScenario(scenario: ScenarioName, supergraphPath: string): 
   }
 }
 
+/**
+ * Builds what the targets run compiled: every workspace (`tsc -b`, incremental), and the stock and Hive
+ * Gateway entries of bench/services, each file transpiled to CommonJS as it is (they import packages and
+ * each other only).
+ */
+function compileTargets(): void {
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('tsc -b failed: the targets cannot run compiled (or run them with --source)');
+  mkdirSync(compiledServices, { recursive: true });
+  for (const name of ['stockGateway', 'hiveGateway', 'signing']) {
+    const source = readFileSync(join(repoRoot, 'bench', 'services', `${name}.ts`), 'utf8');
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    writeFileSync(join(compiledServices, `${name}.js`), outputText);
+  }
+}
+
 async function main(): Promise<void> {
+  if (!fromSource) compileTargets();
   const results: Measurement[] = [];
   for (const scenario of chosenScenarios) {
     const supergraphPath = join(mkdtempSync(join(tmpdir(), 'gateway-bound-')), 'supergraph.graphql');

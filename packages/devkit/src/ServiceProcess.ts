@@ -25,6 +25,11 @@ export interface ServiceProcessOptions {
   name: string;
   /** The entry, relative to the repository root, e.g. `router/src/index.ts`. */
   entry: string;
+  /**
+   * The entry is compiled JavaScript (`router/dist/index.js`), run as the Docker image runs it: plain
+   * `node`, the workspaces loaded from their builds, no tsx. Defaults to false.
+   */
+  compiled?: boolean;
   env: NodeJS.ProcessEnv;
   /** More flags for node, before the entry, e.g. `--cpu-prof`. */
   nodeFlags?: readonly string[];
@@ -133,7 +138,8 @@ export class ServiceProcess {
 
   /** Starts the entry. Returns at once; wait for it with {@link waitForUrl}, {@link waitForOutput} or {@link waitForMessage}. */
   static start(options: ServiceProcessOptions): ServiceProcess {
-    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', '--conditions=source', resolve(repoRoot, options.entry)], {
+    const loader = options.compiled ? [] : ['--import', 'tsx', '--conditions=source'];
+    const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, resolve(repoRoot, options.entry)], {
       cwd: repoRoot,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
