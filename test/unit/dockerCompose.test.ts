@@ -289,11 +289,12 @@ describe('the Dockerfile', () => {
       const { dependencies = {} } = JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
       const undeclared: string[] = [];
       for (const { file, text } of sourcesOf(folder)) {
-        for (const [, name] of text.matchAll(/(?:from|import|require\()\s*['"](@fedstack\/[a-z-]+)['"]/g)) {
+        for (const [, name] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire(?:\.resolve)?\s*\(\s*)['"`](@fedstack\/[a-z0-9-]+)(?:\/[^'"`]*)?['"`]/g)) {
           if (!(name! in dependencies)) undeclared.push(`${file} imports ${name}`);
         }
       }
       expect(undeclared).toEqual([]);
+      expect(Object.keys(dependencies)).not.toContain('@fedstack/devkit');
     },
   );
 

@@ -348,7 +348,7 @@ describe('GraphQLService', () => {
     });
   });
 
-  it("drops Apollo Server's copy of each answer once it is written, a batch's too, and every client still gets its whole answer", async () => {
+  it("drops Apollo Server's copy of an answer once it is written, leaves a batch's alone, and every client gets its whole answer", async () => {
     const seen: Array<GraphQLRequestContext<{ logger: Logger }>['response']> = [];
     const recordResponses: ApolloServerPlugin<{ logger: Logger }> = {
       async requestDidStart({ response }) {
@@ -363,7 +363,9 @@ describe('GraphQLService', () => {
       const batch = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ fast }' }, { query: '{ a: fast }' }]) });
       expect(await batch.json()).toEqual([{ data: { fast: 'ok' } }, { data: { a: 'ok' } }]);
       expect(seen).toHaveLength(3);
-      await until('every answer dropped', () => seen.every((response) => response.body === undefined));
+      await until('the single answer dropped', () => seen[0]!.body === undefined);
+      // A batch may answer while one of its operations still runs (one failed early): nothing is cut.
+      expect(seen.slice(1).map((response) => response.body?.kind)).toEqual(['single', 'single']);
     } finally {
       await service.stop();
     }

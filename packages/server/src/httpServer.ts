@@ -317,7 +317,10 @@ export class GraphQLService<TContext extends BaseContext> {
     try {
       await this.answer(req, res, httpGraphQLRequest, scope, requestId);
     } finally {
-      this.releaseAnswers(httpGraphQLRequest.headers);
+      // A batch is answered when its operations are, or as soon as one fails, while the others may still
+      // run: its answers are left to the collector.
+      if (Array.isArray(httpGraphQLRequest.body)) this.inProgress.delete(httpGraphQLRequest.headers);
+      else this.releaseAnswers(httpGraphQLRequest.headers);
     }
   }
 

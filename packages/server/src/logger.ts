@@ -56,7 +56,9 @@ function wrap(base: pino.Logger): Logger {
  * operator runs with; pino would build the child's bindings into JSON text and its methods per level
  * right away, on every request.
  */
-function lazyChild(parent: pino.Logger, bindings: Record<string, unknown>): Logger {
+function lazyChild(parent: pino.Logger, given: Record<string, unknown>): Logger {
+  // Taken now, as pino's child takes them, whatever the caller does with its object later.
+  const bindings = { ...given };
   let made: Logger | undefined;
   const write = (level: Level) => (...message: unknown[]) => {
     if (!parent.isLevelEnabled(level)) return;

@@ -62,6 +62,9 @@ function isObject(value: unknown): value is ResultMap {
  */
 export function mergeInto(target: ResultMap, source: ResultMap | null | undefined): void {
   if (source === undefined || source === null) return;
+  // An object where one fetch answered a string or a number: a subgraph's error, reported on the fetch
+  // (stock's merge throws there too), never merged into the primitive's own properties (`length`).
+  if (typeof target !== 'object' || target === null) throw new TypeError(`Cannot merge an object into the value ${String(target)}`);
   for (const key in source) mergeValue(target, key, source[key]);
 }
 

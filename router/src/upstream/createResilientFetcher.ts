@@ -132,6 +132,11 @@ type AbortListener = ((event: Event) => void) | { handleEvent(event: Event): voi
  * takes any object with an `aborted` property, as Node checks a signal). Why not `AbortSignal.timeout`
  * and `AbortSignal.any` either: Node registers each such signal for finalization and keeps its timer
  * until it fires.
+ *
+ * It is not an `AbortSignal` (`instanceof` is false): do not hand it to what checks that, such as
+ * `AbortSignal.any`, global `fetch` or undici's `request`. Listeners run in the order added, each once;
+ * unlike an EventTarget, one removed by another during the abort still runs, and one that throws stops
+ * the rest (the fetchers' listeners do neither).
  */
 export class AttemptDeadline {
   aborted = false;
