@@ -250,12 +250,11 @@ async function measureScenario(scenario: ScenarioName, supergraphPath: string): 
 
 /**
  * Builds what the targets run compiled: the router and the workspaces it references (`tsc -b router`,
- * incremental), and the stock and Hive
- * Gateway entries of bench/services, each file transpiled to CommonJS as it is (they import packages and
- * each other only).
+ * incremental), and the stock and Hive Gateway entries of bench/services, each file transpiled to
+ * CommonJS as it is (they import packages and each other only).
  */
 function compileTargets(): void {
-  // The router and what it references (packages/server, which the stock and Hive entries use too).
+  // packages/server, which the router references, is what the stock and Hive entries use too.
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'router'], { cwd: repoRoot, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('tsc -b failed: the targets cannot run compiled (or run them with --source)');
   mkdirSync(compiledServices, { recursive: true });

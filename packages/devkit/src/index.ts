@@ -7,6 +7,8 @@ export { CommandLog } from './CommandLog';
 export type { RecordedCommand } from './CommandLog';
 export { composeSupergraph } from './composeSupergraph';
 export { createRandom } from './createRandom';
+export { exposeGc } from './exposeGc';
+export type { CollectGarbage } from './exposeGc';
 export type { CompositionResult } from './composeSupergraph';
 export { inFlightTogether, startDelayProxy } from './delayProxy';
 export type { DelayProxy, ProxiedRequest } from './delayProxy';

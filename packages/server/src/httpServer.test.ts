@@ -1,9 +1,8 @@
 import { request } from 'node:http';
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { ApolloServer, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { writeFiller } from '@fedstack/devkit';
+import { exposeGc, writeFiller } from '@fedstack/devkit';
 import { useErrorReporting } from './errors';
 import { GraphQLService, type AdmissionTicket, type RequestAdmission, type RequestScope } from './httpServer';
 import { createLogger, type Logger } from './logger';
@@ -118,12 +117,6 @@ function itemsGateway(items: number): Gateway {
     },
     async stop() {},
   };
-}
-
-/** V8's collector on demand, for a test of what survives it (`--expose-gc` set at run time, read from a fresh context). */
-function exposeGc(): (options: { type: 'minor' | 'major'; execution: 'sync' }) => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (options: { type: 'minor' | 'major'; execution: 'sync' }) => void;
 }
 
 /** Bytes in V8's old generation. */

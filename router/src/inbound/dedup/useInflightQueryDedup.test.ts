@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { exposeGc } from '@fedstack/devkit';
 import { createLogger } from '@fedstack/server';
 import type { RouterContext } from '../../context';
 import { useInflightQueryDedup } from './useInflightQueryDedup';
@@ -52,12 +51,6 @@ function heldServer(seeAnswer: (data: object) => void) {
 
 function post(): HTTPGraphQLRequest {
   return { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ answer }' } };
-}
-
-/** A full collection on demand (`--expose-gc` set at run time, read from a fresh context). */
-function exposeGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 describe('useInflightQueryDedup', () => {

@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const routerSrc = resolve(__dirname, '..');
+
+/** What the router's modules bring along, read in a process of its own: loading the service, then node-redis on demand. */
+function modulesLoaded(): { redisAtStart: boolean; devkitAtStart: boolean; redisOnDemand: boolean } {
+  const program = `
+    const inCache = (part) => Object.keys(require.cache).some((file) => file.includes(part));
+    require(${JSON.stringify(resolve(routerSrc, 'service.ts'))});
+    const atStart = { redisAtStart: inCache('/node_modules/@redis/client/'), devkitAtStart: inCache('/packages/devkit/') };
+    require(${JSON.stringify(resolve(routerSrc, 'inbound/loadRedis.ts'))}).loadRedis();
+    console.log(JSON.stringify({ ...atStart, redisOnDemand: inCache('/node_modules/@redis/client/') }));`;
+  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', program], { cwd: routerSrc, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`the script failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as { redisAtStart: boolean; devkitAtStart: boolean; redisOnDemand: boolean };
+}
+
+describe('loadRedis', () => {
+  it('leaves node-redis unloaded until a Redis URL is used, and the router never loads the devkit', () => {
+    expect(modulesLoaded()).toEqual({ redisAtStart: false, devkitAtStart: false, redisOnDemand: true });
+  });
+});
