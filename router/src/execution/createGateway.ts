@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, IntrospectAndCompose, type GraphQLDataSource, type ServiceEndpointDefinition } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, type GraphQLDataSource, type ServiceEndpointDefinition, type SupergraphManager } from '@apollo/gateway';
 import { ConfigError, developmentSigningSecret, type Logger } from '@fedstack/server';
 import type { RouterMetrics } from '../metrics';
 import { createSigningFetcher } from '../upstream/signingFetcher';
@@ -8,6 +8,7 @@ import { createDedupingFetcher } from '../upstream/createDedupingFetcher';
 import { createHttpFetcher } from '../upstream/createHttpFetcher';
 import { createResilientFetcher } from '../upstream/createResilientFetcher';
 import { subgraphSettingKey, subgraphSettingName, type RouterConfig } from '../config';
+import { holdSchemaNames } from './holdSchemaNames';
 import { readSubgraphList } from './readSubgraphList';
 import { createPoolFetcher } from '../upstream/createPoolFetcher';
 import { createSubgraphDataSource } from '../upstream/createSubgraphDataSource';
@@ -82,7 +83,7 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
     return {
       gateway: new ApolloGateway({
         ...common,
-        supergraphSdl: new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger }),
+        supergraphSdl: holdingSubgraphNames(new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.pollIntervalMs, logger })),
       }),
       endpoints,
       services,
@@ -99,7 +100,33 @@ export function createGateway(config: RouterConfig, logger: Logger, metrics?: Ro
     );
   }
   checkSubgraphSettings(config, supergraphSubgraphNames(supergraphSdl), config.supergraphPath);
+  holdSchemaNames('supergraph', supergraphSdl);
   return { gateway: new ApolloGateway({ ...common, supergraphSdl }), endpoints, services, close };
+}
+
+/**
+ * Live composition, with each subgraph's schema's names held one-byte (holdSchemaNames) as its schema
+ * arrives, before the gateway composes it: the first load and every change the polling finds.
+ */
+export function holdingSubgraphNames(manager: IntrospectAndCompose): SupergraphManager {
+  return {
+    initialize: (options) =>
+      manager.initialize({
+        ...options,
+        getDataSource: (subgraph) => {
+          const dataSource = options.getDataSource(subgraph);
+          return {
+            process: async (request) => {
+              const response = await dataSource.process(request);
+              // Only the composition's introspection (`{ _service { sdl } }`) goes through this data source.
+              const sdl: unknown = response.data?._service?.sdl;
+              if (typeof sdl === 'string') holdSchemaNames(subgraph.name, sdl);
+              return response;
+            },
+          };
+        },
+      }),
+  };
 }
 
 /** The subgraph names a supergraph declares (its `join__Graph` values), in lower case. */
