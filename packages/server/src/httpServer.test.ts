@@ -235,6 +235,13 @@ describe('GraphQLService', () => {
       expect(beyond.length).toBe(String(beyond.bytes.length));
       // Characters beyond ASCII: more bytes than UTF-16 code units.
       expect(beyond.bytes.length).toBeGreaterThan(beyond.bytes.toString('utf8').length);
+      // The last answer's bytes are reused only for the same text: answers of one length in a row,
+      // different, then the same again, each get their own.
+      for (const value of ['aaaa', 'bbbb', 'bbbb', 'aaaa', 'ééé']) {
+        const answer = await ask(`{ slow(ms: "${value}") }`);
+        expect(answer.body).toMatchObject({ errors: [{ message: `Int cannot represent non-integer value: "${value}"` }] });
+        expect(answer.length).toBe(String(answer.bytes.length));
+      }
     } finally {
       await service.stop();
     }
