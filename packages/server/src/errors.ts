@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger';
 
@@ -177,6 +177,28 @@ export function useErrorReporting(logger: Logger, options: { recognize?: Failure
   const requestIdOf = (context: unknown) => (context as { requestId?: unknown } | undefined)?.requestId;
   // The request's own logger carries its request id and trace id; the service's is the fallback.
   const loggerOf = (context: unknown) => (context as { logger?: Logger } | undefined)?.logger ?? logger;
+  // Made once, not per request: see docs/performance.md, "Hooks made once".
+  const hooks: GraphQLRequestListener<BaseContext> = {
+    async didEncounterErrors({ errors, contextValue }) {
+      for (const error of errors) {
+        const recognized = options.recognize?.(error);
+        if (recognized) {
+          loggerOf(contextValue).warn(`${recognized.code}: ${error.message}`);
+        } else if (!isPublicCode(error.extensions?.code)) {
+          loggerOf(contextValue).error(`unexpected error at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
+        }
+      }
+    },
+    async willSendResponse({ response, contextValue }) {
+      const requestId = requestIdOf(contextValue);
+      if (response.body.kind !== 'single' || typeof requestId !== 'string') return;
+      const errors = response.body.singleResult.errors;
+      if (!errors?.some((error) => error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)) return;
+      response.body.singleResult.errors = errors.map((error) =>
+        error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ? { ...error, extensions: { ...error.extensions, requestId } } : error,
+      );
+    },
+  };
   return {
     // A plugin hook that throws ends the request in a 500 that no other hook sees (Apollo Server logs
     // it without the request id): log it here with the request's logger, so the log line carries the
@@ -185,27 +207,7 @@ export function useErrorReporting(logger: Logger, options: { recognize?: Failure
       loggerOf(requestContext.contextValue).error('unexpected error processing the request', error);
     },
     async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) {
-            const recognized = options.recognize?.(error);
-            if (recognized) {
-              loggerOf(contextValue).warn(`${recognized.code}: ${error.message}`);
-            } else if (!isPublicCode(error.extensions?.code)) {
-              loggerOf(contextValue).error(`unexpected error at ${error.path?.join('.') ?? 'request'}`, error.originalError ?? error);
-            }
-          }
-        },
-        async willSendResponse({ response, contextValue }) {
-          const requestId = requestIdOf(contextValue);
-          if (response.body.kind !== 'single' || typeof requestId !== 'string') return;
-          const errors = response.body.singleResult.errors;
-          if (!errors?.some((error) => error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR)) return;
-          response.body.singleResult.errors = errors.map((error) =>
-            error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ? { ...error, extensions: { ...error.extensions, requestId } } : error,
-          );
-        },
-      };
+      return hooks;
     },
   };
 }

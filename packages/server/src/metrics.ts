@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
@@ -67,23 +67,29 @@ export function operationLabel(seen: Set<string>, name: string | null | undefine
  */
 export function useRequestMetrics(metrics: Metrics): ApolloServerPlugin<BaseContext> {
   const seen = new Set<string>();
+  // Made once, not per request (docs/performance.md, "Hooks made once"): what a request's hooks share
+  // is kept by its request context, the one object Apollo Server hands each of them.
+  const started = new WeakMap<object, bigint>();
+  const executed = new WeakSet<object>();
+  const hooks: GraphQLRequestListener<BaseContext> = {
+    async executionDidStart(requestContext) {
+      executed.add(requestContext);
+    },
+    async willSendResponse(requestContext) {
+      const { response, operation, operationName } = requestContext;
+      const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+      for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+      const outcome = !executed.has(requestContext) ? 'refused' : errors.length > 0 ? 'error' : 'success';
+      const label = operationLabel(seen, operationName ?? operation?.name?.value);
+      metrics.requests.inc({ operation: label, type: operation?.operation ?? 'unknown', outcome });
+      const since = started.get(requestContext);
+      if (since !== undefined) metrics.requestDuration.observe({ operation: label, outcome }, Number(process.hrtime.bigint() - since) / 1e9);
+    },
+  };
   return {
-    async requestDidStart() {
-      const started = process.hrtime.bigint();
-      let executed = false;
-      return {
-        async executionDidStart() {
-          executed = true;
-        },
-        async willSendResponse({ response, operation, operationName }) {
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          const outcome = !executed ? 'refused' : errors.length > 0 ? 'error' : 'success';
-          const label = operationLabel(seen, operationName ?? operation?.name?.value);
-          metrics.requests.inc({ operation: label, type: operation?.operation ?? 'unknown', outcome });
-          metrics.requestDuration.observe({ operation: label, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
-        },
-      };
+    async requestDidStart(requestContext) {
+      started.set(requestContext, process.hrtime.bigint());
+      return hooks;
     },
   };
 }

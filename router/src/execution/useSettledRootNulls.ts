@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { Logger } from '@fedstack/server';
 import type { RouterContext } from '../context';
 
@@ -28,26 +28,28 @@ interface ValueCompletionError {
  * hand on is already settled.
  */
 export function useSettledRootNulls(logger: Logger): ApolloServerPlugin<RouterContext> {
+  // Made once, not per request: see docs/performance.md, "Hooks made once".
+  const hooks: GraphQLRequestListener<RouterContext> = {
+    async willSendResponse({ response, contextValue }) {
+      if (response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      const notes = result.extensions?.valueCompletion as ValueCompletionError[] | undefined;
+      const rootNulls = contextValue.rootNulls;
+      if (!Array.isArray(notes) || !result.data || rootNulls.size === 0) return;
+      const data = result.data;
+      const kept = notes.filter((note) => {
+        const root = note.path?.[0];
+        return !(typeof root === 'string' && note.path!.length > 1 && data[root] === null && rootNulls.has(root));
+      });
+      if (kept.length === notes.length) return;
+      logger.debug('dropped merge notes under root fields a subgraph answered null', notes.filter((note) => !kept.includes(note)));
+      const { valueCompletion: _dropped, ...extensions } = result.extensions!;
+      result.extensions = kept.length > 0 ? { ...extensions, valueCompletion: kept } : Object.keys(extensions).length > 0 ? extensions : undefined;
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          const notes = result.extensions?.valueCompletion as ValueCompletionError[] | undefined;
-          const rootNulls = contextValue.rootNulls;
-          if (!Array.isArray(notes) || !result.data || rootNulls.size === 0) return;
-          const data = result.data;
-          const kept = notes.filter((note) => {
-            const root = note.path?.[0];
-            return !(typeof root === 'string' && note.path!.length > 1 && data[root] === null && rootNulls.has(root));
-          });
-          if (kept.length === notes.length) return;
-          logger.debug('dropped merge notes under root fields a subgraph answered null', notes.filter((note) => !kept.includes(note)));
-          const { valueCompletion: _dropped, ...extensions } = result.extensions!;
-          result.extensions = kept.length > 0 ? { ...extensions, valueCompletion: kept } : Object.keys(extensions).length > 0 ? extensions : undefined;
-        },
-      };
+      return hooks;
     },
   };
 }

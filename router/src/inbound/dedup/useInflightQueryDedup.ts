@@ -1,4 +1,4 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import type { CacheHint } from '@apollo/cache-control-types';
 import type { FormattedExecutionResult } from 'graphql';
 import type { RouterContext } from '../../context';
@@ -29,58 +29,65 @@ interface SharedAnswer {
  */
 export function useInflightQueryDedup(onShared: () => void): ApolloServerPlugin<RouterContext> {
   const inflight = new Map<string, Promise<SharedAnswer | null>>();
+  // Made once, not per request (docs/performance.md, "Hooks made once"): the request that runs an
+  // operation for the others is found by its request context, the one object each hook is handed.
+  const leaders = new WeakMap<object, { key: string; settle: (answer: SharedAnswer | null) => void }>();
+  const hooks: GraphQLRequestListener<RouterContext> = {
+    async responseForOperation(requestContext) {
+      const { operation, request, contextValue, overallCachePolicy } = requestContext;
+      if (operation?.operation !== 'query') return null;
+      const key = JSON.stringify([
+        contextValue.viewer.userId,
+        contextValue.viewer.roles,
+        request.query,
+        request.operationName ?? null,
+        request.variables ?? null,
+        request.http?.headers.get('apollo-query-plan-experimental') ?? null,
+        request.http?.headers.get('apollo-query-plan-experimental-format') ?? null,
+      ]);
+      const pending = inflight.get(key);
+      if (pending) {
+        onShared();
+        // The timer is cleared as soon as the answer comes. Until it fired, it kept its promise alive,
+        // and through the reaction Promise.race left on it the race's settled promise, whose value is
+        // the shared answer: each answer shared in the last `maxWaitMs` stayed in memory (on
+        // gatewayBound at 1,500 requests a second, the heap grew by 12 MB a second, for 30 s).
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), maxWaitMs);
+          timer.unref();
+        });
+        let result: SharedAnswer | null;
+        try {
+          result = await Promise.race([pending, gaveUp]);
+        } finally {
+          clearTimeout(timer);
+        }
+        if (result) {
+          if (result.policy) overallCachePolicy.restrict(result.policy);
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result.result } } };
+        }
+        // The first request never answered (or failed without an answer): forget it, run this one.
+        if (inflight.get(key) === pending) inflight.delete(key);
+        return null;
+      }
+      let settle: (answer: SharedAnswer | null) => void = () => {};
+      inflight.set(key, new Promise((resolve) => (settle = resolve)));
+      leaders.set(requestContext, { key, settle });
+      return null;
+    },
+    async willSendResponse(requestContext) {
+      const leader = leaders.get(requestContext);
+      if (!leader) return;
+      leaders.delete(requestContext);
+      const { response, overallCachePolicy } = requestContext;
+      inflight.delete(leader.key);
+      leader.settle(response.body.kind === 'single' ? { result: { ...response.body.singleResult }, policy: overallCachePolicy.policyIfCacheable() } : null);
+    },
+  };
   return {
     async requestDidStart() {
-      let leader: { key: string; settle: (answer: SharedAnswer | null) => void } | undefined;
-      return {
-        async responseForOperation({ operation, request, contextValue, overallCachePolicy }) {
-          if (operation?.operation !== 'query') return null;
-          const key = JSON.stringify([
-            contextValue.viewer.userId,
-            contextValue.viewer.roles,
-            request.query,
-            request.operationName ?? null,
-            request.variables ?? null,
-            request.http?.headers.get('apollo-query-plan-experimental') ?? null,
-            request.http?.headers.get('apollo-query-plan-experimental-format') ?? null,
-          ]);
-          const pending = inflight.get(key);
-          if (pending) {
-            onShared();
-            // The timer is cleared as soon as the answer comes. Until it fired, it kept its promise alive,
-            // and through the reaction Promise.race left on it the race's settled promise, whose value is
-            // the shared answer: each answer shared in the last `maxWaitMs` stayed in memory (on
-            // gatewayBound at 1,500 requests a second, the heap grew by 12 MB a second, for 30 s).
-            let timer: NodeJS.Timeout | undefined;
-            const gaveUp = new Promise<null>((resolve) => {
-              timer = setTimeout(() => resolve(null), maxWaitMs);
-              timer.unref();
-            });
-            let result: SharedAnswer | null;
-            try {
-              result = await Promise.race([pending, gaveUp]);
-            } finally {
-              clearTimeout(timer);
-            }
-            if (result) {
-              if (result.policy) overallCachePolicy.restrict(result.policy);
-              return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...result.result } } };
-            }
-            // The first request never answered (or failed without an answer): forget it, run this one.
-            if (inflight.get(key) === pending) inflight.delete(key);
-            return null;
-          }
-          let settle: (answer: SharedAnswer | null) => void = () => {};
-          inflight.set(key, new Promise((resolve) => (settle = resolve)));
-          leader = { key, settle };
-          return null;
-        },
-        async willSendResponse({ response, overallCachePolicy }) {
-          if (!leader) return;
-          inflight.delete(leader.key);
-          leader.settle(response.body.kind === 'single' ? { result: { ...response.body.singleResult }, policy: overallCachePolicy.policyIfCacheable() } : null);
-        },
-      };
+      return hooks;
     },
   };
 }

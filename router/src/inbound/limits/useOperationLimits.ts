@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { ErrorCode, requestError } from '@fedstack/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { analyzeOperation, pageSizeOf, withDefaults, type OperationShape } from './analyzeOperation';
@@ -86,37 +86,39 @@ function unresolvedOperation(operations: number, operationName: string | undefin
  * with no operation to run is refused here too, so no later plugin meets an undefined operation.
  */
 export function useOperationLimits(limits: OperationLimits): ApolloServerPlugin<BaseContext> {
+  // Made once, not per request: see docs/performance.md, "Hooks made once".
+  const hooks: GraphQLRequestListener<BaseContext> = {
+    async didResolveOperation({ document, operation, request, schema }) {
+      if (!operation) throw unresolvedOperation(document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length, request.operationName);
+      const shape = measure(schema, document, operation, request.variables ?? {});
+      if (shape.depth > limits.maxDepth) {
+        throw requestError(ErrorCode.QUERY_TOO_DEEP, `The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, { depth: shape.depth, limit: limits.maxDepth });
+      }
+      if (shape.aliases > limits.maxAliases) {
+        throw requestError(ErrorCode.TOO_MANY_ALIASES, `The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`, { aliases: shape.aliases, limit: limits.maxAliases });
+      }
+      if (shape.rootFields > limits.maxRootFields) {
+        throw requestError(ErrorCode.TOO_MANY_ROOT_FIELDS, `The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, {
+          rootFields: shape.rootFields,
+          limit: limits.maxRootFields,
+        });
+      }
+      if (shape.largestPage && shape.largestPage.size > limits.maxPageSize) {
+        throw requestError(ErrorCode.BAD_USER_INPUT, `${shape.largestPage.path}: first must be at most ${limits.maxPageSize}, but got: ${shape.largestPage.size}`, {
+          field: `${shape.largestPage.path}.first`,
+        });
+      }
+      if (shape.cost > limits.maxCost) {
+        throw requestError(ErrorCode.QUERY_TOO_COSTLY, `The operation may return about ${shape.cost} values; at most ${limits.maxCost} are allowed. Ask for smaller pages or fewer nested lists.`, {
+          cost: shape.cost,
+          limit: limits.maxCost,
+        });
+      }
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation, request, schema }) {
-          if (!operation) throw unresolvedOperation(document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length, request.operationName);
-          const shape = measure(schema, document, operation, request.variables ?? {});
-          if (shape.depth > limits.maxDepth) {
-            throw requestError(ErrorCode.QUERY_TOO_DEEP, `The operation is ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed.`, { depth: shape.depth, limit: limits.maxDepth });
-          }
-          if (shape.aliases > limits.maxAliases) {
-            throw requestError(ErrorCode.TOO_MANY_ALIASES, `The operation uses ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed.`, { aliases: shape.aliases, limit: limits.maxAliases });
-          }
-          if (shape.rootFields > limits.maxRootFields) {
-            throw requestError(ErrorCode.TOO_MANY_ROOT_FIELDS, `The operation selects ${shape.rootFields} root fields; at most ${limits.maxRootFields} are allowed.`, {
-              rootFields: shape.rootFields,
-              limit: limits.maxRootFields,
-            });
-          }
-          if (shape.largestPage && shape.largestPage.size > limits.maxPageSize) {
-            throw requestError(ErrorCode.BAD_USER_INPUT, `${shape.largestPage.path}: first must be at most ${limits.maxPageSize}, but got: ${shape.largestPage.size}`, {
-              field: `${shape.largestPage.path}.first`,
-            });
-          }
-          if (shape.cost > limits.maxCost) {
-            throw requestError(ErrorCode.QUERY_TOO_COSTLY, `The operation may return about ${shape.cost} values; at most ${limits.maxCost} are allowed. Ask for smaller pages or fewer nested lists.`, {
-              cost: shape.cost,
-              limit: limits.maxCost,
-            });
-          }
-        },
-      };
+      return hooks;
     },
   };
 }
