@@ -121,6 +121,8 @@ export type RouteHandler = (request: IncomingMessage, response: ServerResponse, 
  * instead of the 413 that was already sent. Reading the rest first lets every client see the 413; the
  * bounds keep a client from holding the connection open with an endless or very slow body.
  */
+/** The longest answer (in UTF-16 code units) whose bytes are kept for the next identical answer: see `bytesOf`. */
+const rememberedAnswerChars = 256 * 1024;
 const discardBodyLimitBytes = 64 * 1024 * 1024;
 const discardBodyTimeoutMs = 10_000;
 
@@ -337,11 +339,13 @@ export class GraphQLService<TContext extends BaseContext> {
    * one encoding; so are identical answers in a row (the same text is found by comparing).
    */
   private bytesOf(text: string): Buffer {
-    if (text !== this.lastText) {
-      this.lastBytes = Buffer.from(text, 'utf8');
-      this.lastText = text;
-    }
-    return this.lastBytes;
+    if (text === this.lastText) return this.lastBytes;
+    const bytes = Buffer.from(text, 'utf8');
+    // A large answer is not kept after it is written: the text and its bytes would stay in memory
+    // until a different answer came.
+    this.lastText = text.length <= rememberedAnswerChars ? text : '';
+    this.lastBytes = text.length <= rememberedAnswerChars ? bytes : Buffer.alloc(0);
+    return bytes;
   }
 
   /** Runs one GraphQL request through Apollo Server and writes its answer. */

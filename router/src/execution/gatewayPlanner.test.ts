@@ -25,9 +25,10 @@ describe('gatewayPlanner', () => {
     }
   });
 
-  it('finds nothing on a gateway that does not offer its planner, so the executor builds its own', () => {
-    const gateway = new ApolloGateway({ supergraphSdl });
-    // Before load the gateway has no supergraph, as one without `__testing` would offer none.
-    expect(gatewayPlanner(gateway, supergraphSdl)).toBeUndefined();
+  it('finds nothing on a gateway that has not loaded the supergraph yet, or that does not offer its planner', () => {
+    expect(gatewayPlanner(new ApolloGateway({ supergraphSdl }), supergraphSdl)).toBeUndefined();
+    // A gateway without `__testing` (a later Apollo Gateway may drop it): the executor builds its own.
+    const withoutTesting = Object.assign(Object.create(ApolloGateway.prototype) as ApolloGateway, { __testing: undefined });
+    expect(gatewayPlanner(withoutTesting, supergraphSdl)).toBeUndefined();
   });
 });

@@ -16,7 +16,7 @@
  * same source's next schema replaces them: a name the table no longer holds could come back two-byte.
  * docs/performance.md, "Two bytes per character".
  */
-const held = new Map<string, Record<string, true>>();
+const held = new Map<string, { sdl: string; names: Record<string, true> }>();
 
 /** GraphQL names are ASCII by the grammar; a description's words are taken too, harmlessly. */
 const namePattern = /[_A-Za-z][_0-9A-Za-z]*/g;
@@ -28,6 +28,8 @@ const namePattern = /[_A-Za-z][_0-9A-Za-z]*/g;
  * @example holdSchemaNames('supergraph', readFileSync(supergraphPath, 'utf8'));
  */
 export function holdSchemaNames(source: string, sdl: string): void {
+  // Live composition asks every subgraph again at each poll; an unchanged schema holds the same names.
+  if (held.get(source)?.sdl === sdl) return;
   const names: Record<string, true> = Object.create(null) as Record<string, true>;
   for (const [name] of sdl.matchAll(namePattern)) {
     // A slice of a two-byte text (a description with "é" makes the whole file two-byte) is two-byte
@@ -35,5 +37,5 @@ export function holdSchemaNames(source: string, sdl: string): void {
     // slice is never used as a key: that could put it in the table first.
     names[Buffer.from(name, 'latin1').toString('latin1')] = true;
   }
-  held.set(source, names);
+  held.set(source, { sdl, names });
 }
