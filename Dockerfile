@@ -31,6 +31,10 @@ RUN npx tsc -b packages/server packages/subgraph subgraphs/users subgraphs/order
 # ---- runtime: production dependencies and the compiled JavaScript only ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# Two malloc arenas instead of glibc's eight per core: V8's worker threads (the optimising compiler,
+# the collector) otherwise each keep an arena of their own, half empty between compilations. The
+# router's peak resident set under load is 6–10 MiB lower, at the same CPU (docs/operations.md).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 
 COPY package.json package-lock.json ./

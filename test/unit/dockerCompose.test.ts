@@ -303,4 +303,10 @@ describe('the Dockerfile', () => {
       expect(dockerfile.split(`COPY ${folder}/package.json ${folder}/`).length - 1).toBe(2);
     }
   });
+
+  it('runs every service in production mode with two malloc arenas (docs/operations.md)', () => {
+    const runtime = dockerfile.slice(dockerfile.indexOf(' AS runtime'));
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(runtime).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
+  });
 });
