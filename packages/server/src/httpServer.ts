@@ -121,10 +121,11 @@ export type RouteHandler = (request: IncomingMessage, response: ServerResponse, 
  * instead of the 413 that was already sent. Reading the rest first lets every client see the 413; the
  * bounds keep a client from holding the connection open with an endless or very slow body.
  */
-/** The longest answer (in UTF-16 code units) whose bytes are kept for the next identical answer: see `bytesOf`. */
-const rememberedAnswerChars = 256 * 1024;
 const discardBodyLimitBytes = 64 * 1024 * 1024;
 const discardBodyTimeoutMs = 10_000;
+
+/** The longest answer (in UTF-16 code units) whose bytes are kept for the next identical answer: see `bytesOf`. */
+const rememberedAnswerChars = 256 * 1024;
 
 /** Longer bodies are weighed as unknown by admission (by the average), not kept as keys. */
 const maxAdmissionKey = 4096;
@@ -343,8 +344,9 @@ export class GraphQLService<TContext extends BaseContext> {
     const bytes = Buffer.from(text, 'utf8');
     // A large answer is not kept after it is written: the text and its bytes would stay in memory
     // until a different answer came.
-    this.lastText = text.length <= rememberedAnswerChars ? text : '';
-    this.lastBytes = text.length <= rememberedAnswerChars ? bytes : Buffer.alloc(0);
+    const remembered = text.length <= rememberedAnswerChars;
+    this.lastText = remembered ? text : '';
+    this.lastBytes = remembered ? bytes : Buffer.alloc(0);
     return bytes;
   }
 
