@@ -44,6 +44,12 @@ describe('the router config', () => {
     expect(() => loadConfig({ ROUTER_V8_PRETENURING: 'sometimes' })).toThrow('ROUTER_V8_PRETENURING');
   });
 
+  it('keeps WebAssembly on V8\'s baseline compiler unless ROUTER_V8_WASM_TIER_UP=true', () => {
+    expect(loadConfig({}).v8WasmTierUp).toBe(false);
+    expect(loadConfig({ ROUTER_V8_WASM_TIER_UP: 'true' }).v8WasmTierUp).toBe(true);
+    expect(() => loadConfig({ ROUTER_V8_WASM_TIER_UP: 'yes please' })).toThrow('ROUTER_V8_WASM_TIER_UP');
+  });
+
   it('serves any supergraph file by path', () => {
     expect(loadConfig({ SUPERGRAPH_PATH: '/srv/their-supergraph.graphql' }).supergraphPath).toBe('/srv/their-supergraph.graphql');
   });

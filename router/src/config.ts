@@ -139,6 +139,13 @@ export interface RouterConfig {
    * objects in the old generation for the rest of the process (docs/operations.md).
    */
   v8Pretenuring: boolean;
+  /**
+   * `ROUTER_V8_WASM_TIER_UP`: let V8 recompile hot WebAssembly with its optimising compiler. Defaults to
+   * false: the router keeps WebAssembly on V8's baseline compiler (index.ts). Its only WebAssembly is
+   * undici's HTTP parser, whose optimised compile took about 30 MB of memory at once under the first
+   * load, and ran no faster for the router (docs/operations.md).
+   */
+  v8WasmTierUp: boolean;
   /** `ROUTER_WORKERS`: processes serving the one port (Node cluster), 1 to 64 or `auto` (one per CPU). Defaults to 1. */
   workers: number;
   /** `ROUTER_WORKER_MAX_RESTARTS` within `ROUTER_WORKER_RESTART_WINDOW_S`: when the primary gives up on a crash-looping worker. */
@@ -265,6 +272,7 @@ export function loadConfig(env: Env): RouterConfig {
     planAdmission: readPlanAdmission(env),
     dedupeRepresentations: readBoolean(env, 'ROUTER_DEDUPE_REPRESENTATIONS', true),
     v8Pretenuring: readBoolean(env, 'ROUTER_V8_PRETENURING', false),
+    v8WasmTierUp: readBoolean(env, 'ROUTER_V8_WASM_TIER_UP', false),
     ...loadWorkerConfig(env),
   };
   if (config.mode === 'live' && readString(env, 'SUPERGRAPH_PATH')) {

@@ -1,15 +1,13 @@
-import { setFlagsFromString } from 'node:v8';
 import { createLogger } from '@fedstack/server';
 import { loadConfig } from './config';
 import { runWorkers } from './cluster/runWorkers';
 import { createRouterService } from './service';
+import { applyV8Settings } from './v8Settings';
 
 // Every worker of a cluster runs this file again; runWorkers tells the primary and the workers apart.
 try {
   const config = loadConfig(process.env);
-  // Before any request: V8 reads the flag as it collects and compiles. See ROUTER_V8_PRETENURING in
-  // docs/operations.md ("Request objects stay young").
-  if (!config.v8Pretenuring) setFlagsFromString('--no-allocation-site-pretenuring');
+  applyV8Settings(config);
   runWorkers({
     workers: config.workers,
     restartPolicy: config.restartPolicy,
