@@ -135,13 +135,13 @@ export interface RouterConfig {
   dedupeRepresentations: boolean;
   /**
    * `ROUTER_V8_PRETENURING`: leave V8's allocation-site pretenuring on. Defaults to false: the router
-   * turns it off at start (index.ts), as a burst of requests taught V8 to allocate request-lived
+   * turns it off at start (v8Settings.ts), as a burst of requests taught V8 to allocate request-lived
    * objects in the old generation for the rest of the process (docs/operations.md).
    */
   v8Pretenuring: boolean;
   /**
    * `ROUTER_V8_WASM_TIER_UP`: let V8 recompile hot WebAssembly with its optimising compiler. Defaults to
-   * false: the router keeps WebAssembly on V8's baseline compiler (index.ts). Its only WebAssembly is
+   * false: the router keeps WebAssembly on V8's baseline compiler (v8Settings.ts). Its only WebAssembly is
    * undici's HTTP parser, whose optimised compile took about 30 MB of memory at once under the first
    * load, and ran no faster for the router (docs/operations.md).
    */
