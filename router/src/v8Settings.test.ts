@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const routerSrc = resolve(__dirname);
+const routerSrc = __dirname;
 
 /**
  * Runs the router's V8 settings in a process of its own (V8's flags are per process), then sends

@@ -8,6 +8,7 @@ export type { RecordedCommand } from './CommandLog';
 export { composeSupergraph } from './composeSupergraph';
 export { createRandom } from './createRandom';
 export { exposeGc } from './exposeGc';
+export { runScript } from './runScript';
 export type { CollectGarbage } from './exposeGc';
 export type { CompositionResult } from './composeSupergraph';
 export { inFlightTogether, startDelayProxy } from './delayProxy';

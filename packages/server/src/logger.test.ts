@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { runScript } from '@fedstack/devkit';
 
 /** Runs `script` with a service logger in a process of its own and returns its log lines (pino writes to stderr). */
 function logLines(level: string, script: string): Array<Record<string, unknown>> {
   const program = `const { createLogger } = require('@fedstack/server'); const logger = createLogger('test', '${level}'); ${script}`;
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', program], { cwd: __dirname, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`the script failed: ${run.stderr}`);
-  return run.stderr
+  return runScript(program, __dirname)
+    .stderr
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runScript } from '@fedstack/devkit';
 
 const routerSrc = resolve(__dirname, '..');
 const schemaDir = resolve(routerSrc, '../../schema');
@@ -25,9 +25,8 @@ function answerIsTwoByte(setup: string, schemaFile: string): boolean {
       while (bytes[at] === 0) at += 1;
       console.log(JSON.stringify({ twoByte: bytes[at] === 'c'.charCodeAt(0), names: names.length }));
     })().catch((error) => { console.error(error); process.exit(1); });`;
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', program], { cwd: routerSrc, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`the script failed: ${run.stderr}`);
-  const { twoByte, names } = JSON.parse(run.stdout.trim().split('\n').pop()!) as { twoByte: boolean; names: number };
+  const { stdout } = runScript(program, routerSrc);
+  const { twoByte, names } = JSON.parse(stdout.trim().split('\n').pop()!) as { twoByte: boolean; names: number };
   expect(names).toBeGreaterThan(10);
   return twoByte;
 }

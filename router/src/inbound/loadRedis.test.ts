@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runScript } from '@fedstack/devkit';
 
 const routerSrc = resolve(__dirname, '..');
 
@@ -16,9 +16,8 @@ function modulesLoaded(): { redisAtStart: boolean; devkitAtStart: boolean; undic
     };
     require(${JSON.stringify(resolve(routerSrc, 'inbound/loadRedis.ts'))}).loadRedis();
     console.log(JSON.stringify({ ...atStart, redisOnDemand: inCache('/node_modules/@redis/client/') }));`;
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '-e', program], { cwd: routerSrc, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`the script failed: ${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as ReturnType<typeof modulesLoaded>;
+  const { stdout } = runScript(program, routerSrc);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ReturnType<typeof modulesLoaded>;
 }
 
 describe('loadRedis', () => {
